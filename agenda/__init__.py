@@ -1,0 +1,1 @@
+"""The rolling agenda: themes, action lines, actions, indicators, budgets and reviews."""

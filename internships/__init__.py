@@ -1,0 +1,1 @@
+"""Stage places and other opportunities, applications, placements and their evaluation."""

@@ -1,0 +1,1 @@
+"""Organisations, contacts, the contact log, agreements and follow-ups."""

@@ -1,0 +1,69 @@
+"""Input validation of the tenancy pages."""
+
+from __future__ import annotations
+
+from allauth.account.forms import SignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Organisation
+from portal.models import Tenant
+from portal.roles import Role
+
+
+class OrganisationChoiceMixin:
+    """Limit the organisation field to the tenant's own organisations."""
+
+    def _limit_organisations(self, tenant: Tenant) -> None:
+        self.fields["organisation"].queryset = Organisation.objects.for_tenant(tenant)
+
+
+class InvitationForm(OrganisationChoiceMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Own organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("For relationship managers and company contacts: the school or company."),
+    )
+
+    def __init__(self, *args, tenant: Tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_organisations(tenant)
+
+
+class MembershipForm(OrganisationChoiceMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Own organisation"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, tenant: Tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_organisations(tenant)
+
+
+class TenantSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Tenant
+        fields = [
+            "name",
+            "description",
+            "logo",
+            "brand_colour",
+            "default_language",
+            "public_page",
+            "require_mfa_for_admins",
+        ]
+        widgets = {"brand_colour": forms.TextInput(attrs={"type": "color"})}
+
+
+class InvitationSignupForm(SignupForm):
+    """allauth's sign-up, reachable only with an invitation: the address is the invited one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        invited = self.initial.get("email")
+        if invited:
+            self.fields["email"].widget.attrs["readonly"] = True

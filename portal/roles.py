@@ -1,0 +1,48 @@
+"""Roles and what each may do: the one place views, templates and the API ask.
+
+A role is held per tenant through a Membership. Permissions are named for
+what a person does ("members.manage"), so a check reads as the rule it is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from portal.models import Membership
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Programme office")
+    LEAD = "lead", _("Programme lead")
+    RELATIONS = "relations", _("Relationship manager")
+    COMPANY = "company", _("Company contact")
+    FUNDER = "funder", _("Funder")
+
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "tenant.view": frozenset(Role),
+    "tenant.settings": frozenset({Role.ADMIN}),
+    "members.view": frozenset({Role.ADMIN, Role.LEAD}),
+    "members.manage": frozenset({Role.ADMIN}),
+    "audit.view": frozenset({Role.ADMIN}),
+    "crm.view": frozenset({Role.ADMIN, Role.LEAD, Role.RELATIONS}),
+    "crm.edit": frozenset({Role.ADMIN, Role.RELATIONS}),
+    "company.edit_own": frozenset({Role.ADMIN, Role.COMPANY}),
+    "agenda.view": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),
+    "agenda.edit": frozenset({Role.ADMIN, Role.LEAD}),
+    "reports.view": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),
+    "reports.manage": frozenset({Role.ADMIN, Role.LEAD}),
+}
+
+
+def has_permission(membership: Membership | None, permission: str) -> bool:
+    """True when the membership's role grants ``permission``.
+
+    An unknown permission name is a programming error, not a "no".
+    """
+    allowed = PERMISSIONS[permission]
+    return membership is not None and membership.role in allowed

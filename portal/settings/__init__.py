@@ -1,0 +1,1 @@
+"""Settings, split by where the portal runs: base, dev, test and production."""

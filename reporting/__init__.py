@@ -1,0 +1,1 @@
+"""Progress reports for provinces and funders, and the figures dashboards share."""

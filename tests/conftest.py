@@ -1,0 +1,66 @@
+"""Shared fixtures: two tenants, one member per role in each, and a logged-in client per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from partnerships.models import Organisation
+from partnerships.tests.factories import OrganisationFactory
+from portal.models import Membership, Tenant
+from portal.roles import Role
+from portal.tests.factories import MembershipFactory, TenantFactory
+
+
+@dataclass
+class TenantWorld:
+    """A tenant with one member per role; relations and company members have their own org."""
+
+    tenant: Tenant
+    school: Organisation
+    company: Organisation
+    members: dict[str, Membership]
+
+    def member(self, role: str) -> Membership:
+        return self.members[role]
+
+
+def _world(slug: str, name: str) -> TenantWorld:
+    tenant = TenantFactory(slug=slug, name=name)
+    school = OrganisationFactory(tenant=tenant, kind=Organisation.Kind.SCHOOL, name=f"{name} College")
+    company = OrganisationFactory(tenant=tenant, kind=Organisation.Kind.COMPANY, name=f"{name} BV")
+    organisation_of = {Role.RELATIONS: school, Role.COMPANY: company}
+    members = {
+        role.value: MembershipFactory(
+            tenant=tenant,
+            role=role,
+            organisation=organisation_of.get(role),
+            user__email=f"{role.value}@{slug}.example.org",
+        )
+        for role in Role
+    }
+    return TenantWorld(tenant=tenant, school=school, company=company, members=members)
+
+
+@pytest.fixture
+def tenant_a(db) -> TenantWorld:
+    return _world("verband-a", "Verband A")
+
+
+@pytest.fixture
+def tenant_b(db) -> TenantWorld:
+    return _world("verband-b", "Verband B")
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(membership)``: a test client logged in as that member."""
+
+    def make(membership: Membership) -> Client:
+        client = Client()
+        client.force_login(membership.user)
+        return client
+
+    return make
