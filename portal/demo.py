@@ -81,7 +81,11 @@ USERS = [
     DemoUser(
         "beheer@example.org",
         "Anouk de Vries",
-        {"vierkant-voor-werk": Role.ADMIN, "techoost": Role.ADMIN, "techniekpact-noord": Role.ADMIN},
+        {
+            "vierkant-voor-werk": Role.ADMIN,
+            "techoost": Role.ADMIN,
+            "techniekpact-noord": Role.ADMIN,
+        },
     ),
     DemoUser(
         "kartrekker@example.org",
@@ -101,7 +105,11 @@ USERS = [
     DemoUser(
         "financier@example.org",
         "Sanne Jansen",
-        {"techoost": Role.FUNDER, "vierkant-voor-werk": Role.FUNDER, "techniekpact-noord": Role.FUNDER},
+        {
+            "techoost": Role.FUNDER,
+            "vierkant-voor-werk": Role.FUNDER,
+            "techniekpact-noord": Role.FUNDER,
+        },
     ),
     DemoUser(
         "verbinder@example.org",
@@ -158,8 +166,6 @@ def logins() -> list[tuple[str, str, str]]:
     """(e-mail, password, what the user is) for the demo login table."""
     rows = []
     for demo in USERS:
-        roles = ", ".join(
-            f"{Role(role).label} @ {slug}" for slug, role in demo.memberships.items()
-        )
+        roles = ", ".join(f"{Role(role).label} @ {slug}" for slug, role in demo.memberships.items())
         rows.append((demo.email, DEMO_PASSWORD, roles or "platform staff (Django admin)"))
     return rows

@@ -7,6 +7,7 @@ filesystem transport under ``var/broker``. Production sets both variables.
 """
 
 import sys
+import warnings
 from pathlib import Path
 
 VAR_DIR = Path(__file__).resolve().parent.parent / "var"
@@ -19,7 +20,10 @@ class EmbeddedUnavailable(RuntimeError):
 
 def _server():
     try:
-        import pgserver
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI); pgserver copes.
+            warnings.simplefilter("ignore")
+            import pgserver
     except ImportError as error:
         raise EmbeddedUnavailable(
             f"The embedded PostgreSQL (pgserver) has no build for Python "
@@ -27,7 +31,19 @@ def _server():
             f"3.12. Set DATABASE_URL to a PostgreSQL server, for example "
             f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal"
         ) from error
-    return pgserver.get_server(VAR_DIR / "postgres", cleanup_mode=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pgserver.get_server(VAR_DIR / "postgres", cleanup_mode=None)
+
+
+def is_running() -> bool:
+    """Whether an embedded PostgreSQL is already serving var/postgres."""
+    try:
+        from pgserver.utils import PostmasterInfo
+    except ImportError:
+        return False
+    info = PostmasterInfo.read_from_pgdata(VAR_DIR / "postgres")
+    return info is not None and info.is_running()
 
 
 def database_url() -> str:
@@ -53,22 +69,27 @@ def database_url() -> str:
 
 def stop_database() -> None:
     """Stop the embedded PostgreSQL (``make run`` calls this on Ctrl-C)."""
+    from pgserver import pg_ctl
+
     server = _server()
-    server.cleanup_mode = "stop"
-    server.cleanup()
+    # pgserver's own clean-up counts the processes that opened the server and leaves it
+    # running while any other is registered; ``make run`` means to stop it, so ask pg_ctl.
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
 
 
 def filesystem_broker_options() -> dict:
     """Transport options for kombu's filesystem broker under ``var/broker``."""
     queue_dir = VAR_DIR / "broker" / "queue"
     processed_dir = VAR_DIR / "broker" / "processed"
-    for directory in (queue_dir, processed_dir):
+    control_dir = VAR_DIR / "broker" / "control"
+    for directory in (queue_dir, processed_dir, control_dir):
         directory.mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(queue_dir),
         "data_folder_out": str(queue_dir),
         "processed_folder": str(processed_dir),
         "store_processed": False,
+        "control_folder": str(control_dir),
     }
 
 

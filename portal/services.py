@@ -249,7 +249,7 @@ def tenant_create(*, actor: User | None, name: str, slug: str, **values) -> Tena
 def membership_create(
     *, tenant: Tenant, actor: User | None, user: User, role: str, organisation=None
 ) -> Membership:
-    """Add ``user`` to ``tenant`` directly (platform staff and demo data; people use invitations)."""
+    """Add ``user`` to ``tenant`` directly (demo data, platform staff); people use invitations."""
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
     if Membership.objects.for_tenant(tenant).filter(user=user).exists():

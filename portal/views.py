@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -68,7 +70,7 @@ def member_list(request, tenant_slug: str):
     form = InvitationForm(request.POST or None, tenant=tenant)
     if request.method == "POST":
         if not request.membership.can("members.manage"):
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             try:
                 services.invitation_create(tenant=tenant, actor=request.user, **form.cleaned_data)
@@ -77,7 +79,8 @@ def member_list(request, tenant_slug: str):
             else:
                 messages.success(
                     request,
-                    _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                    _("An invitation was sent to %(email)s.")
+                    % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("member_list", tenant_slug=tenant.slug)
     context = {
@@ -93,9 +96,7 @@ def member_list(request, tenant_slug: str):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, tenant_slug: str, membership_id: int):
     tenant = request.tenant
-    membership = get_object_or_404(
-        selectors.membership_list(tenant=tenant), pk=membership_id
-    )
+    membership = get_object_or_404(selectors.membership_list(tenant=tenant), pk=membership_id)
     initial = {"role": membership.role, "organisation": membership.organisation}
     form = MembershipForm(request.POST or None, tenant=tenant, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -155,13 +156,19 @@ def audit_log(request, tenant_slug: str):
 @require_http_methods(["GET", "POST"])
 def tenant_settings(request, tenant_slug: str):
     tenant = request.tenant
-    form = TenantSettingsForm(request.POST or None, request.FILES or None, instance=tenant)
-    if request.method == "POST":
-        if form.is_valid():
-            services.tenant_update(tenant=tenant, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The settings were saved."))
-            return redirect("tenant_settings", tenant_slug=tenant.slug)
-        tenant.refresh_from_db()
+    # The form gets a copy: a ModelForm writes its input into its instance while it
+    # validates, and the service must compare against the saved values to audit them.
+    form = TenantSettingsForm(
+        request.POST or None, request.FILES or None, instance=copy.copy(tenant)
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        if values.get("logo") is None:
+            # A file field's None means "keep the current file", not a change.
+            values.pop("logo", None)
+        services.tenant_update(tenant=tenant, actor=request.user, **values)
+        messages.success(request, _("The settings were saved."))
+        return redirect("tenant_settings", tenant_slug=tenant.slug)
     status = 400 if form.errors else 200
     return render(request, "portal/tenant_settings.html", {"form": form}, status=status)
 
@@ -206,8 +213,6 @@ def invitation_accept(request, token: str):
         {
             "invitation": invitation,
             "login_url": login_url,
-            "wrong_user": user.is_authenticated
-            and user.email.lower() != invitation.email.lower(),
+            "wrong_user": user.is_authenticated and user.email.lower() != invitation.email.lower(),
         },
     )
-

@@ -29,7 +29,9 @@ class TenantWorld:
 
 def _world(slug: str, name: str) -> TenantWorld:
     tenant = TenantFactory(slug=slug, name=name)
-    school = OrganisationFactory(tenant=tenant, kind=Organisation.Kind.SCHOOL, name=f"{name} College")
+    school = OrganisationFactory(
+        tenant=tenant, kind=Organisation.Kind.SCHOOL, name=f"{name} College"
+    )
     company = OrganisationFactory(tenant=tenant, kind=Organisation.Kind.COMPANY, name=f"{name} BV")
     organisation_of = {Role.RELATIONS: school, Role.COMPANY: company}
     members = {

@@ -5,22 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partnerships', '0001_initial'),
-        ('portal', '0001_initial'),
+        ("partnerships", "0001_initial"),
+        ("portal", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='tenant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.tenant'),
+            model_name="organisation",
+            name="tenant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="portal.tenant"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('tenant', 'name'), name='organisation_name_per_tenant'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "name"), name="organisation_name_per_tenant"
+            ),
         ),
     ]
