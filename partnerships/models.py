@@ -117,9 +117,7 @@ class Organisation(TenantOwned):
         _("recognised training company (SBB)"), default=False
     )
     sbb_number = models.CharField(_("SBB number"), max_length=20, blank=True)
-    size_class = models.CharField(
-        _("size"), max_length=10, choices=SizeClass.choices, blank=True
-    )
+    size_class = models.CharField(_("size"), max_length=10, choices=SizeClass.choices, blank=True)
     status = models.CharField(
         _("relationship status"), max_length=20, choices=Status.choices, default=Status.PROSPECT
     )
@@ -190,7 +188,10 @@ class Contact(TenantOwned):
         GERMAN = "de", _("German")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=150)
     function = models.CharField(_("function"), max_length=150, blank=True)

@@ -29,8 +29,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "members.view": frozenset({Role.ADMIN, Role.LEAD}),
     "members.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
+    # The CRM. Relationship managers act for their own organisation (see partnerships'
+    # querysets for what they see of others); company contacts reach only their own company.
     "crm.view": frozenset({Role.ADMIN, Role.LEAD, Role.RELATIONS}),
     "crm.edit": frozenset({Role.ADMIN, Role.RELATIONS}),
+    "crm.log": frozenset({Role.ADMIN, Role.LEAD, Role.RELATIONS}),
+    "crm.import": frozenset({Role.ADMIN, Role.RELATIONS}),
+    "crm.merge": frozenset({Role.ADMIN}),
+    "crm.settings": frozenset({Role.ADMIN}),
+    "crm.personal_data": frozenset({Role.ADMIN}),
     "company.edit_own": frozenset({Role.ADMIN, Role.COMPANY}),
     "agenda.view": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),
     "agenda.edit": frozenset({Role.ADMIN, Role.LEAD}),

@@ -238,10 +238,15 @@ def membership_remove(*, tenant: Tenant, actor: User, membership: Membership) ->
 
 @transaction.atomic
 def tenant_create(*, actor: User | None, name: str, slug: str, **values) -> Tenant:
+    """Create a tenant; each app sets up what a new tenant needs (its ``tenant_setup.py``)."""
+    from portal.registry import app_modules
+
     tenant = Tenant(name=name, slug=slug, **values)
     tenant.full_clean()
     tenant.save()
     audit_record(tenant=tenant, actor=actor, action="tenant.create", target=tenant)
+    for module in app_modules("tenant_setup"):
+        module.setup_tenant(tenant=tenant, actor=actor)
     return tenant
 
 

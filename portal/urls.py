@@ -33,6 +33,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("<slug:tenant_slug>/", include(tenant_patterns)),
+    path("<slug:tenant_slug>/", include("partnerships.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,283 +12,677 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0002_organisation_tenant'),
-        ('portal', '0001_initial'),
+        ("partnerships", "0002_organisation_tenant"),
+        ("portal", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='brin_code',
-            field=models.CharField(blank=True, help_text='Schools only: two digits and two letters, optionally a two-digit location.', max_length=6, validators=[partnerships.validators.validate_brin], verbose_name='BRIN code'),
+            model_name="organisation",
+            name="brin_code",
+            field=models.CharField(
+                blank=True,
+                help_text="Schools only: two digits and two letters, optionally a two-digit location.",
+                max_length=6,
+                validators=[partnerships.validators.validate_brin],
+                verbose_name="BRIN code",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created'),
+            model_name="organisation",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, editable=False, verbose_name="created"
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='education_levels',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('po', 'Primary education (PO)'), ('vmbo', 'VMBO'), ('havo_vwo', 'HAVO/VWO'), ('mbo1', 'MBO level 1'), ('mbo2', 'MBO level 2'), ('mbo3', 'MBO level 3'), ('mbo4', 'MBO level 4'), ('hbo', 'HBO'), ('wo', 'WO')], max_length=10), blank=True, default=list, size=None, verbose_name='education levels'),
+            model_name="organisation",
+            name="education_levels",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(
+                    choices=[
+                        ("po", "Primary education (PO)"),
+                        ("vmbo", "VMBO"),
+                        ("havo_vwo", "HAVO/VWO"),
+                        ("mbo1", "MBO level 1"),
+                        ("mbo2", "MBO level 2"),
+                        ("mbo3", "MBO level 3"),
+                        ("mbo4", "MBO level 4"),
+                        ("hbo", "HBO"),
+                        ("wo", "WO"),
+                    ],
+                    max_length=10,
+                ),
+                blank=True,
+                default=list,
+                size=None,
+                verbose_name="education levels",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='kvk_number',
-            field=models.CharField(blank=True, max_length=8, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'A KvK number has exactly 8 digits.')], verbose_name='KvK number'),
+            model_name="organisation",
+            name="kvk_number",
+            field=models.CharField(
+                blank=True,
+                max_length=8,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^\\d{8}$", "A KvK number has exactly 8 digits."
+                    )
+                ],
+                verbose_name="KvK number",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='last_contact_on',
-            field=models.DateField(blank=True, editable=False, help_text='The date of the newest logged interaction; kept by the contact log.', null=True, verbose_name='last contact'),
+            model_name="organisation",
+            name="last_contact_on",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                help_text="The date of the newest logged interaction; kept by the contact log.",
+                null=True,
+                verbose_name="last contact",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='postal_code',
-            field=models.CharField(blank=True, max_length=7, verbose_name='postal code'),
+            model_name="organisation",
+            name="postal_code",
+            field=models.CharField(blank=True, max_length=7, verbose_name="postal code"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='province',
-            field=models.CharField(blank=True, choices=[('groningen', 'Groningen'), ('friesland', 'Fryslân'), ('drenthe', 'Drenthe'), ('overijssel', 'Overijssel'), ('flevoland', 'Flevoland'), ('gelderland', 'Gelderland'), ('utrecht', 'Utrecht'), ('noord_holland', 'Noord-Holland'), ('zuid_holland', 'Zuid-Holland'), ('zeeland', 'Zeeland'), ('noord_brabant', 'Noord-Brabant'), ('limburg', 'Limburg')], max_length=20, verbose_name='province'),
+            model_name="organisation",
+            name="province",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("groningen", "Groningen"),
+                    ("friesland", "Fryslân"),
+                    ("drenthe", "Drenthe"),
+                    ("overijssel", "Overijssel"),
+                    ("flevoland", "Flevoland"),
+                    ("gelderland", "Gelderland"),
+                    ("utrecht", "Utrecht"),
+                    ("noord_holland", "Noord-Holland"),
+                    ("zuid_holland", "Zuid-Holland"),
+                    ("zeeland", "Zeeland"),
+                    ("noord_brabant", "Noord-Brabant"),
+                    ("limburg", "Limburg"),
+                ],
+                max_length=20,
+                verbose_name="province",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='recognised_training_company',
-            field=models.BooleanField(default=False, verbose_name='recognised training company (SBB)'),
+            model_name="organisation",
+            name="recognised_training_company",
+            field=models.BooleanField(
+                default=False, verbose_name="recognised training company (SBB)"
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='sbb_number',
-            field=models.CharField(blank=True, max_length=20, verbose_name='SBB number'),
+            model_name="organisation",
+            name="sbb_number",
+            field=models.CharField(blank=True, max_length=20, verbose_name="SBB number"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='size_class',
-            field=models.CharField(blank=True, choices=[('micro', '1-9 employees'), ('small', '10-49 employees'), ('medium', '50-249 employees'), ('large', '250 or more employees')], max_length=10, verbose_name='size'),
+            model_name="organisation",
+            name="size_class",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("micro", "1-9 employees"),
+                    ("small", "10-49 employees"),
+                    ("medium", "50-249 employees"),
+                    ("large", "250 or more employees"),
+                ],
+                max_length=10,
+                verbose_name="size",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='status',
-            field=models.CharField(choices=[('prospect', 'Prospect'), ('active', 'Active partner'), ('former', 'Former partner')], default='prospect', max_length=20, verbose_name='relationship status'),
+            model_name="organisation",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("prospect", "Prospect"),
+                    ("active", "Active partner"),
+                    ("former", "Former partner"),
+                ],
+                default="prospect",
+                max_length=20,
+                verbose_name="relationship status",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='street_address',
-            field=models.CharField(blank=True, max_length=200, verbose_name='address'),
+            model_name="organisation",
+            name="street_address",
+            field=models.CharField(blank=True, max_length=200, verbose_name="address"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='tags',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), blank=True, default=list, size=None, verbose_name='tags'),
+            model_name="organisation",
+            name="tags",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(max_length=50),
+                blank=True,
+                default=list,
+                size=None,
+                verbose_name="tags",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='changed'),
+            model_name="organisation",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="changed"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='website',
-            field=models.URLField(blank=True, verbose_name='website'),
+            model_name="organisation",
+            name="website",
+            field=models.URLField(blank=True, verbose_name="website"),
         ),
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('covenant', 'Covenant'), ('partnership', 'Partnership agreement'), ('stage_framework', 'Framework for stages'), ('sponsoring', 'Sponsoring'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('starts_on', models.DateField(verbose_name='start')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='end')),
-                ('goals', models.TextField(blank=True, verbose_name='goals')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('ended', 'Ended'), ('terminated', 'Terminated')], default='active', max_length=20, verbose_name='status')),
-                ('document', models.FileField(blank=True, upload_to='agreements/%Y/', verbose_name='document (PDF)')),
-                ('remind_days_before_end', models.PositiveSmallIntegerField(default=60, verbose_name='reminder (days before the end)')),
-                ('reminder_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parties', models.ManyToManyField(related_name='agreements', to='partnerships.organisation', verbose_name='parties')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("covenant", "Covenant"),
+                            ("partnership", "Partnership agreement"),
+                            ("stage_framework", "Framework for stages"),
+                            ("sponsoring", "Sponsoring"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("starts_on", models.DateField(verbose_name="start")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="end")),
+                ("goals", models.TextField(blank=True, verbose_name="goals")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("ended", "Ended"),
+                            ("terminated", "Terminated"),
+                        ],
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "document",
+                    models.FileField(
+                        blank=True, upload_to="agreements/%Y/", verbose_name="document (PDF)"
+                    ),
+                ),
+                (
+                    "remind_days_before_end",
+                    models.PositiveSmallIntegerField(
+                        default=60, verbose_name="reminder (days before the end)"
+                    ),
+                ),
+                ("reminder_sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parties",
+                    models.ManyToManyField(
+                        related_name="agreements",
+                        to="partnerships.organisation",
+                        verbose_name="parties",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement',
-                'verbose_name_plural': 'agreements',
-                'ordering': ['-starts_on'],
+                "verbose_name": "agreement",
+                "verbose_name_plural": "agreements",
+                "ordering": ["-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.tenant')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.tenant",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('function', models.CharField(blank=True, max_length=150, verbose_name='function')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('preferred_language', models.CharField(choices=[('nl', 'Dutch'), ('en', 'English'), ('de', 'German')], default='nl', max_length=2, verbose_name='preferred language')),
-                ('is_ambassador', models.BooleanField(default=False, help_text="Part of the partnership's ambassador network.", verbose_name='ambassador')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('lawful_basis', models.CharField(choices=[('legitimate_interest', 'Legitimate interest'), ('consent', 'Consent'), ('contract', 'Contract or agreement')], default='legitimate_interest', max_length=30, verbose_name='lawful basis')),
-                ('erased_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='erased')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='changed')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='partnerships.organisation', verbose_name='organisation')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("function", models.CharField(blank=True, max_length=150, verbose_name="function")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="e-mail address"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("nl", "Dutch"), ("en", "English"), ("de", "German")],
+                        default="nl",
+                        max_length=2,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "is_ambassador",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Part of the partnership's ambassador network.",
+                        verbose_name="ambassador",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        choices=[
+                            ("legitimate_interest", "Legitimate interest"),
+                            ("consent", "Consent"),
+                            ("contract", "Contract or agreement"),
+                        ],
+                        default="legitimate_interest",
+                        max_length=30,
+                        verbose_name="lawful basis",
+                    ),
+                ),
+                (
+                    "erased_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="erased"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="changed")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="partnerships.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['name'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Interaction',
+            name="Interaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('meeting', 'Meeting'), ('phone', 'Phone call'), ('email', 'E-mail'), ('company_visit', 'Company visit'), ('school_visit', 'School visit'), ('event', 'Event'), ('guest_lesson', 'Guest lesson'), ('stage_visit', 'Stage visit'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('visibility', models.CharField(choices=[('own', 'Own organisation only'), ('partnership', 'Whole partnership')], default='partnership', max_length=20, verbose_name='visible to')),
-                ('follow_up_on', models.DateField(blank=True, null=True, verbose_name='follow up on')),
-                ('follow_up_done_at', models.DateTimeField(blank=True, null=True, verbose_name='follow-up done')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='logged')),
-                ('contacts', models.ManyToManyField(blank=True, related_name='interactions', to='partnerships.contact', verbose_name='with contacts')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('follow_up_assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='follow-up by')),
-                ('logged_by', models.ForeignKey(help_text='The organisation (usually the school) that keeps this log entry.', on_delete=django.db.models.deletion.CASCADE, related_name='logged_interactions', to='partnerships.organisation', verbose_name='logged by')),
-                ('organisations', models.ManyToManyField(related_name='interactions', to='partnerships.organisation', verbose_name='with organisations')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "Meeting"),
+                            ("phone", "Phone call"),
+                            ("email", "E-mail"),
+                            ("company_visit", "Company visit"),
+                            ("school_visit", "School visit"),
+                            ("event", "Event"),
+                            ("guest_lesson", "Guest lesson"),
+                            ("stage_visit", "Stage visit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("own", "Own organisation only"),
+                            ("partnership", "Whole partnership"),
+                        ],
+                        default="partnership",
+                        max_length=20,
+                        verbose_name="visible to",
+                    ),
+                ),
+                (
+                    "follow_up_on",
+                    models.DateField(blank=True, null=True, verbose_name="follow up on"),
+                ),
+                (
+                    "follow_up_done_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="follow-up done"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="logged")),
+                (
+                    "contacts",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="interactions",
+                        to="partnerships.contact",
+                        verbose_name="with contacts",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "follow_up_assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="follow-up by",
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        help_text="The organisation (usually the school) that keeps this log entry.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="logged_interactions",
+                        to="partnerships.organisation",
+                        verbose_name="logged by",
+                    ),
+                ),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        related_name="interactions",
+                        to="partnerships.organisation",
+                        verbose_name="with organisations",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'interaction',
-                'verbose_name_plural': 'interactions',
-                'ordering': ['-occurred_on', '-id'],
+                "verbose_name": "interaction",
+                "verbose_name_plural": "interactions",
+                "ordering": ["-occurred_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PartnershipSettings',
+            name="PartnershipSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dormant_after_months', models.PositiveSmallIntegerField(default=12, verbose_name='dormant after (months without contact)')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dormant_after_months",
+                    models.PositiveSmallIntegerField(
+                        default=12, verbose_name="dormant after (months without contact)"
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'CRM settings',
-                'verbose_name_plural': 'CRM settings',
+                "verbose_name": "CRM settings",
+                "verbose_name_plural": "CRM settings",
             },
         ),
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sector',
-                'verbose_name_plural': 'sectors',
-                'ordering': ['name'],
+                "verbose_name": "sector",
+                "verbose_name_plural": "sectors",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='sectors',
-            field=models.ManyToManyField(blank=True, related_name='organisations', to='partnerships.sector', verbose_name='sectors'),
+            model_name="organisation",
+            name="sectors",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="organisations",
+                to="partnerships.sector",
+                verbose_name="sectors",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('name', 'municipality', config='dutch'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="organisation",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "name", "municipality", config="dutch"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['tenant', 'kind', 'name'], name='organisation_kind_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["tenant", "kind", "name"], name="organisation_kind_idx"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['tenant', 'municipality'], name='organisation_municipality_idx'),
+            model_name="organisation",
+            index=models.Index(
+                fields=["tenant", "municipality"], name="organisation_municipality_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['tenant', 'status', 'last_contact_on'], name='organisation_status_idx'),
+            model_name="organisation",
+            index=models.Index(
+                fields=["tenant", "status", "last_contact_on"], name="organisation_status_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['tenant', 'last_contact_on'], name='organisation_contact_idx'),
+            model_name="organisation",
+            index=models.Index(
+                fields=["tenant", "last_contact_on"], name="organisation_contact_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='organisation_search_idx'),
+            model_name="organisation",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="organisation_search_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['education_levels'], name='organisation_levels_idx'),
+            model_name="organisation",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["education_levels"], name="organisation_levels_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['tags'], name='organisation_tags_idx'),
+            model_name="organisation",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["tags"], name="organisation_tags_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('kvk_number', ''), _negated=True), fields=('tenant', 'kvk_number'), name='organisation_kvk_per_tenant'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kvk_number", ""), _negated=True),
+                fields=("tenant", "kvk_number"),
+                name="organisation_kvk_per_tenant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('brin_code', ''), _negated=True), fields=('tenant', 'brin_code'), name='organisation_brin_per_tenant'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("brin_code", ""), _negated=True),
+                fields=("tenant", "brin_code"),
+                name="organisation_brin_per_tenant",
+            ),
         ),
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(fields=['tenant', 'ends_on'], name='agreement_end_idx'),
+            model_name="agreement",
+            index=models.Index(fields=["tenant", "ends_on"], name="agreement_end_idx"),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='agreement_ends_after_start'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="agreement_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='calendarfeed',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('tenant', 'user'), name='calendar_feed_one_active'),
+            model_name="calendarfeed",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True)),
+                fields=("tenant", "user"),
+                name="calendar_feed_one_active",
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['tenant', 'organisation', 'name'], name='contact_org_idx'),
+            model_name="contact",
+            index=models.Index(fields=["tenant", "organisation", "name"], name="contact_org_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['tenant', 'email'], name='contact_email_idx'),
+            model_name="contact",
+            index=models.Index(fields=["tenant", "email"], name="contact_email_idx"),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['tenant', '-occurred_on'], name='interaction_date_idx'),
+            model_name="interaction",
+            index=models.Index(fields=["tenant", "-occurred_on"], name="interaction_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['tenant', 'logged_by', '-occurred_on'], name='interaction_logged_by_idx'),
+            model_name="interaction",
+            index=models.Index(
+                fields=["tenant", "logged_by", "-occurred_on"], name="interaction_logged_by_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(condition=models.Q(('follow_up_done_at__isnull', True), ('follow_up_on__isnull', False)), fields=['tenant', 'follow_up_assignee', 'follow_up_on'], name='interaction_follow_up_idx'),
+            model_name="interaction",
+            index=models.Index(
+                condition=models.Q(
+                    ("follow_up_done_at__isnull", True), ("follow_up_on__isnull", False)
+                ),
+                fields=["tenant", "follow_up_assignee", "follow_up_on"],
+                name="interaction_follow_up_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnershipsettings',
-            constraint=models.UniqueConstraint(fields=('tenant',), name='partnership_settings_one_per_tenant'),
+            model_name="partnershipsettings",
+            constraint=models.UniqueConstraint(
+                fields=("tenant",), name="partnership_settings_one_per_tenant"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sector',
-            constraint=models.UniqueConstraint(fields=('tenant', 'name'), name='sector_name_per_tenant'),
+            model_name="sector",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "name"), name="sector_name_per_tenant"
+            ),
         ),
     ]

@@ -1,0 +1,1 @@
+"""Input validation of the CRM's web pages, one module per concern."""

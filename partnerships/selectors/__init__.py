@@ -1,0 +1,1 @@
+"""Reads of the CRM, one module per concern."""

@@ -1,0 +1,3 @@
+"""URLs of the CRM: imports."""
+
+urlpatterns: list = []

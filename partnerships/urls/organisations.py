@@ -1,0 +1,3 @@
+"""URLs of the CRM: organisations."""
+
+urlpatterns: list = []
