@@ -16,6 +16,9 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+# The environment as given: importing the portal package sets a default
+# DJANGO_SETTINGS_MODULE (for Celery), which must not leak into the command.
+GIVEN_ENVIRONMENT = dict(os.environ)
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -47,7 +50,7 @@ def main(argv: list[str]) -> int:
     if not argv:
         sys.exit(__doc__)
     with embedded_database() as url:
-        environment = {**os.environ, "DATABASE_URL": url}
+        environment = {**GIVEN_ENVIRONMENT, "DATABASE_URL": url}
         return subprocess.call(argv, env=environment, cwd=ROOT)  # noqa: S603
 
 
