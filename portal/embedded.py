@@ -31,6 +31,7 @@ def _server():
             f"3.12. Set DATABASE_URL to a PostgreSQL server, for example "
             f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal"
         ) from error
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return pgserver.get_server(VAR_DIR / "postgres", cleanup_mode=None)
@@ -46,13 +47,15 @@ def is_running() -> bool:
     return info is not None and info.is_running()
 
 
-def database_url() -> str:
-    """Start the embedded PostgreSQL if needed and return a URL for django-environ.
+def database_url(name: str = DATABASE_NAME) -> str:
+    """Start the embedded PostgreSQL if needed, create database ``name`` in it if missing,
+    and return a URL for django-environ. ``make bench`` asks for a database of its own.
 
     django-environ does not decode a %2F-encoded socket path, so the socket
     directory goes in the ``host`` query parameter.
     """
     import psycopg
+    from psycopg import sql
 
     server = _server()
     socket_dir = server.get_postmaster_info().socket_dir
@@ -60,11 +63,11 @@ def database_url() -> str:
         host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True
     ) as connection:
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if not exists:
-            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    return f"postgres://postgres@/{DATABASE_NAME}?host={socket_dir}"
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"postgres://postgres@/{name}?host={socket_dir}"
 
 
 def stop_database() -> None:
