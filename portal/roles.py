@@ -39,6 +39,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "crm.settings": frozenset({Role.ADMIN}),
     "crm.personal_data": frozenset({Role.ADMIN}),
     "company.edit_own": frozenset({Role.ADMIN, Role.COMPANY}),
+    # The stage market. Companies manage their own opportunities and decide on applications
+    # to them; schools apply for their students; the programme office moderates.
+    "stages.view": frozenset({Role.ADMIN, Role.LEAD, Role.RELATIONS, Role.COMPANY}),
+    "stages.offer": frozenset({Role.COMPANY}),
+    "stages.apply": frozenset({Role.RELATIONS}),
+    "stages.moderate": frozenset({Role.ADMIN}),
+    "stages.figures": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),
     "agenda.view": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),
     "agenda.edit": frozenset({Role.ADMIN, Role.LEAD}),
     "reports.view": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("<slug:tenant_slug>/", include(tenant_patterns)),
     path("<slug:tenant_slug>/", include("partnerships.urls")),
+    path("<slug:tenant_slug>/", include("internships.urls")),
 ]
 
 if settings.DEBUG:

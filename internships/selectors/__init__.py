@@ -1,0 +1,1 @@
+"""Reads of the stage market, one module per concern."""

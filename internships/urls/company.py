@@ -1,0 +1,3 @@
+"""URLs of the stage market: company side."""
+
+urlpatterns: list = []

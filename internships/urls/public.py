@@ -1,0 +1,3 @@
+"""URLs of the stage market: public side."""
+
+urlpatterns: list = []
