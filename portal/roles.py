@@ -46,8 +46,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "stages.apply": frozenset({Role.RELATIONS}),
     "stages.moderate": frozenset({Role.ADMIN}),
     "stages.figures": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),
-    "agenda.view": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),
+    # The agenda. Leads and the programme office run it; an action's owner (a school or
+    # company member too) reports on their own action; funders see figures, never people.
+    "agenda.view": frozenset({Role.ADMIN, Role.LEAD, Role.RELATIONS, Role.COMPANY}),
+    "agenda.figures": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),
     "agenda.edit": frozenset({Role.ADMIN, Role.LEAD}),
+    "agenda.approve": frozenset({Role.ADMIN, Role.LEAD}),
+    "agenda.review": frozenset({Role.ADMIN, Role.LEAD}),
     "reports.view": frozenset({Role.ADMIN, Role.LEAD, Role.FUNDER}),
     "reports.manage": frozenset({Role.ADMIN, Role.LEAD}),
 }

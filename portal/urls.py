@@ -35,6 +35,7 @@ urlpatterns = [
     path("<slug:tenant_slug>/", include(tenant_patterns)),
     path("<slug:tenant_slug>/", include("partnerships.urls")),
     path("<slug:tenant_slug>/", include("internships.urls")),
+    path("<slug:tenant_slug>/", include("agenda.urls")),
 ]
 
 if settings.DEBUG:

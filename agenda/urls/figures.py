@@ -1,0 +1,3 @@
+"""URLs of the agenda: figures."""
+
+urlpatterns: list = []
