@@ -49,6 +49,11 @@ test: install system-packages lint
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 
+# The performance benchmark (bench/README.md): scale data, gunicorn + wrk, jobs; writes
+# bench/results/<date>.json. BENCH_DURATION=10 (s per page), BENCH_SIZES="--scale 0.01".
+bench: install
+	$(PY) bench/run.py
+
 # Regenerate the Dutch and English message catalogues and compile them (needs GNU gettext).
 messages: install
 	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=.tools --ignore=var

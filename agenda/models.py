@@ -251,6 +251,9 @@ class Target(TenantOwned):
         ]
         indexes = [models.Index(fields=["tenant", "indicator", "due_on"], name="target_path_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.due_on:%Y-%m-%d})"
+
 
 class Measurement(TenantOwned):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
@@ -280,6 +283,9 @@ class Measurement(TenantOwned):
                 fields=["tenant", "indicator", "measured_on"], name="measurement_series_idx"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.measured_on:%Y-%m-%d})"
 
 
 class FundingSource(TenantOwned):
@@ -341,6 +347,9 @@ class BudgetLine(TenantOwned):
         ]
         indexes = [models.Index(fields=["tenant", "action", "year"], name="budget_action_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.action} / {self.funding_source} / {self.year}"
+
 
 class BudgetEntry(TenantOwned):
     """Money committed or spent against a budget line, in cash or in kind."""
@@ -369,6 +378,9 @@ class BudgetEntry(TenantOwned):
         indexes = [
             models.Index(fields=["tenant", "budget_line", "booked_on"], name="budget_entry_idx")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.amount})"
 
 
 class ProgressUpdate(TenantOwned):

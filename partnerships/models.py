@@ -391,3 +391,142 @@ class CalendarFeed(TenantOwned):
                 name="calendar_feed_one_active",
             ),
         ]
+
+
+class ImportJob(TenantOwned):
+    """One upload of organisations and contacts from a CSV or XLSX file.
+
+    The file itself is not kept: it is read once, on upload, into ``raw_rows`` (the cells of
+    each row under the field they map to). Checking turns those into ``ImportRow``s with
+    their errors and likely duplicates, the preview shows them, and the commit writes
+    everything or nothing. Large files are checked and committed by a Celery task
+    (``partnerships.tasks.import_run``) that reports ``processed_rows`` as it goes.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded, being checked")
+        PREVIEWED = "previewed", _("Checked, waiting for your decision")
+        QUEUED = "queued", _("Waiting to be imported")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=40, blank=True)
+    columns = models.JSONField(
+        _("columns"),
+        default=list,
+        blank=True,
+        help_text=_("Each column of the file with the field it was recognised as (or none)."),
+    )
+    ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    raw_rows = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("The rows as read from the file, until they are checked."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    duplicate_rows = models.PositiveIntegerField(_("likely duplicates"), default=0)
+    counts = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = TenantOwnedManager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="importjob_tenant_idx")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether a worker is (or will be) busy with it: the page keeps polling."""
+        return self.status in {self.Status.UPLOADED, self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class ImportRow(TenantOwned):
+    """One row of an import file, checked: its values, errors, likely duplicates and the
+    decision taken about it (create, merge into an existing organisation, or skip)."""
+
+    class Decision(models.TextChoices):
+        CREATE = "create", _("Create")
+        MERGE = "merge", _("Merge")
+        SKIP = "skip", _("Skip")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField(_("row"), help_text=_("The line in the file."))
+    values = models.JSONField(_("values"), default=dict, help_text=_("As in the file."))
+    cleaned = models.JSONField(default=dict, help_text=_("As they will be saved."))
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    candidates = models.JSONField(
+        _("likely duplicates"),
+        default=list,
+        blank=True,
+        help_text=_("Existing organisations this row probably describes, best match first."),
+    )
+    same_as_number = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("An earlier row of the file with the same organisation."),
+    )
+    has_errors = models.BooleanField(default=False)
+    is_duplicate = models.BooleanField(default=False)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.CREATE
+    )
+    merge_into = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merge into"),
+    )
+
+    objects = TenantOwnedManager()
+
+    class Meta:
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="importrow_number_per_job"),
+        ]
+        indexes = [
+            models.Index(fields=["job", "has_errors", "number"], name="importrow_errors_idx"),
+            models.Index(fields=["job", "is_duplicate", "number"], name="importrow_duplicate_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} #{self.number}"

@@ -37,7 +37,12 @@ UNKNOWN_SLUG = "no-such-partnership"
 
 # URL kwargs that name no object (an export format, a period, ...) need a sample value
 # here. Everything else in a tenant URL is ``tenant_slug`` or ``<model_name>_id``.
-SAMPLE_KWARG_VALUES: dict[str, str] = {}
+SAMPLE_KWARG_VALUES: dict[str, str] = {
+    # The personal calendar feed authenticates by its token, not by membership; a token that
+    # belongs to no one must be a 404 under any tenant (a real token of tenant B under tenant
+    # A's slug is tested in partnerships/tests/test_calendar.py).
+    "token": "unknown-calendar-token-0123456789abcdef",
+}
 
 # The tenant pages of portal/urls.py: discovery must find at least these.
 PORTAL_TENANT_PAGES = {

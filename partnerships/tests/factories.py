@@ -8,6 +8,8 @@ from partnerships.models import (
     Agreement,
     CalendarFeed,
     Contact,
+    ImportJob,
+    ImportRow,
     Interaction,
     Organisation,
     PartnershipSettings,
@@ -99,3 +101,42 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
     tenant = factory.SubFactory(TenantFactory)
     user = factory.SubFactory(UserFactory)
     token_hash = factory.Sequence(lambda n: f"{n:064d}")
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportJob
+
+    tenant = factory.SubFactory(TenantFactory)
+    created_by = factory.SubFactory(UserFactory)
+    file_name = factory.Sequence(lambda n: f"relaties-{n}.csv")
+    status = ImportJob.Status.PREVIEWED
+    columns = factory.LazyFunction(lambda: [{"header": "naam", "field": "name"}])
+
+
+class ImportRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportRow
+
+    tenant = factory.SelfAttribute("job.tenant")
+    job = factory.SubFactory(ImportJobFactory)
+    number = factory.Sequence(lambda n: n + 2)
+    values = factory.LazyAttribute(lambda row: {"name": f"Importbedrijf {row.number}"})
+    cleaned = factory.LazyAttribute(
+        lambda row: {
+            "organisation": {
+                "name": row.values["name"],
+                "kind": "company",
+                "kvk_number": "",
+                "brin_code": "",
+                "postal_code": "",
+                "street_address": "",
+                "municipality": "",
+                "sbb_number": "",
+                "website": "",
+                "recognised_training_company": False,
+                "sectors": [],
+            },
+            "contact": {},
+        }
+    )

@@ -7,6 +7,7 @@ defaults (see ``portal.embedded``), so a fresh machine needs nothing but Python.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -121,7 +123,40 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Agreements ending soon: one reminder each to the programme office and the creator.
+    "partnerships-agreement-reminders": {
+        "task": "partnerships.tasks.agreement_reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # The stage market: each task fans out one run per tenant.
+    "internships-opportunities-close-expired": {
+        "task": "internships.tasks.opportunities_close_expired",
+        "schedule": crontab(hour=1, minute=10),
+    },
+    "internships-student-data-anonymise": {
+        "task": "internships.tasks.student_data_anonymise",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    "internships-placements-start-due": {
+        "task": "internships.tasks.placements_start_due",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "internships-opportunity-expiry-reminders": {
+        "task": "internships.tasks.opportunity_expiry_reminders_send",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    # The agenda: computed indicators record the last complete month.
+    "agenda-computed-indicators": {
+        "task": "agenda.tasks.computed_indicators_record",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Owners are reminded a week before a period ends without a submitted update.
+    "agenda-progress-update-reminders": {
+        "task": "agenda.update_tasks.progress_update_reminders_send",
+        "schedule": crontab(hour=7, minute=15),
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 AUTH_USER_MODEL = "portal.User"
