@@ -11,6 +11,7 @@ from partnerships.models import Organisation
 from partnerships.tests.factories import OrganisationFactory
 from portal import rls
 from portal.models import Membership
+from portal.tests.factories import MembershipFactory
 
 PROBE_ROLE = "portal_rls_probe"
 
@@ -105,3 +106,20 @@ def test_memberships_are_visible_along_the_user(tenant_a, tenant_b, ordinary_rol
     assert own == {tenant_a.tenant.pk, tenant_b.tenant.pk}
     assert Membership.objects.unscoped_all_tenants().filter(tenant=tenant_b.tenant).count() == 1
     assert tenants == {tenant_a.tenant.pk, tenant_b.tenant.pk}
+
+
+def test_tenant_pages_work_under_rls_and_show_only_their_tenant(
+    tenant_a, tenant_b, client_for, ordinary_role
+):
+    # given the connection runs as an ordinary role, and tenant B has a distinctive member
+    MembershipFactory(tenant=tenant_b.tenant, user__email="alleen-in-b@example.org")
+    client = client_for(tenant_a.member("admin"))
+
+    # when tenant A's admin opens the members page and the dashboard
+    members = client.get(f"/{tenant_a.tenant.slug}/members/")
+    dashboard = client.get(f"/{tenant_a.tenant.slug}/dashboard/")
+
+    # then both work, and tenant B's rows never reach the page
+    assert members.status_code == 200 and dashboard.status_code == 200
+    assert "alleen-in-b@example.org" not in members.content.decode()
+    assert tenant_a.member("lead").user.email in members.content.decode()
