@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agenda.metrics import METRICS, metric_choices, metric_label
 from internships.models import Opportunity, Placement
@@ -29,7 +29,8 @@ def test_the_registry_offers_the_five_metrics_with_labels():
         "company_visits_logged",
         "schools_taking_part",
     ]
-    assert metric_label("placements_completed") == "Placements completed"
+    with translation.override("en"):
+        assert metric_label("placements_completed") == "Placements completed"
     assert metric_label("gone") == "gone"
 
 

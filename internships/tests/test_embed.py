@@ -40,7 +40,9 @@ def offer(world, **values) -> Opportunity:
 
 
 def embed(world, **params):
-    return Client().get(reverse("stage_embed", args=[world.tenant.slug]), params)
+    client = Client()
+    client.cookies["portal_language"] = "en"  # the problem details are compared in English
+    return client.get(reverse("stage_embed", args=[world.tenant.slug]), params)
 
 
 def test_shape_of_the_answer(tenant_a):

@@ -29,6 +29,8 @@ def recipients(outbox) -> list[str]:
 def test_a_new_application_goes_to_the_companys_members_only(
     tenant_a, mailoutbox, django_capture_on_commit_callbacks
 ):
+    tenant_a.tenant.default_language = "en"  # mail goes out in the tenant's language
+    tenant_a.tenant.save(update_fields=["default_language"])
     # given a second member of the company, a member of another company, and the admin
     colleague = MembershipFactory(
         tenant=tenant_a.tenant, role=Role.COMPANY, organisation=tenant_a.company
@@ -75,6 +77,8 @@ def test_nothing_is_sent_before_the_commit_or_for_a_rolled_back_change(
 def test_the_decision_goes_to_the_school_member_who_applied(
     tenant_a, mailoutbox, django_capture_on_commit_callbacks
 ):
+    tenant_a.tenant.default_language = "en"  # mail goes out in the tenant's language
+    tenant_a.tenant.save(update_fields=["default_language"])
     # given another member of the same school who did not apply
     MembershipFactory(tenant=tenant_a.tenant, role=Role.RELATIONS, organisation=tenant_a.school)
     accepted = submit(tenant_a, published(tenant_a))

@@ -120,6 +120,8 @@ def test_published_opportunities_past_their_end_close_themselves(tenant_a):
 def test_planned_placements_become_active_on_their_start_date(
     tenant_a, mailoutbox, django_capture_on_commit_callbacks
 ):
+    tenant_a.tenant.default_language = "en"  # mail goes out in the tenant's language
+    tenant_a.tenant.save(update_fields=["default_language"])
     # given a planned placement starting today, one starting tomorrow, one already active
     opportunity = published(tenant_a, places=5)
     due = PlacementFactory(

@@ -192,9 +192,10 @@ def test_xlsx_is_recognised_by_content_not_name():
 )
 def test_unreadable_files_are_refused_with_a_reason(data, fragment):
     # when a file that cannot be imported is read, then it is refused, saying why
-    with translation.override("en"), pytest.raises(ImportFileError) as refused:
-        read_table(data)
-    assert fragment in str(refused.value.message)
+    with translation.override("en"):
+        with pytest.raises(ImportFileError) as refused:
+            read_table(data)
+        assert fragment in str(refused.value.message)
 
 
 # --- header names -----------------------------------------------------------------------------

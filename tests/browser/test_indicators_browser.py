@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the browser fixtures are imported and then asked for by name
 """The figures' pages in a real Chromium, with the Content Security Policy in force: a lead
 adds a measurement and the chart and status change; axe-core finds nothing serious on the
 indicator page, the indicator list and the budget pages."""
@@ -15,14 +14,7 @@ from agenda.models import BudgetEntry, Measurement
 from agenda.tests.factories import BudgetEntryFactory
 from agenda.tests.figures_data import betapunt, budget_line_in, source_in
 from portal.roles import Role
-from tests.browser.conftest import (  # noqa: F401 - the browser fixtures, used by name
-    assert_accessible,
-    browser,
-    choose_language,
-    context,
-    log_in,
-    page,
-)
+from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
