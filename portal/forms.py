@@ -11,6 +11,35 @@ from portal.models import Tenant
 from portal.roles import Role
 
 
+class OrganisationByNameField(forms.CharField):
+    """The member's own organisation, typed by its name (unique within a tenant).
+
+    A partnership may hold tens of thousands of organisations: a select listing all of
+    them would make the members page slow and unusable, so the name is typed instead.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(max_length=200, **kwargs)
+        self.queryset = Organisation.objects.none()
+
+    def prepare_value(self, value):
+        return value.name if isinstance(value, Organisation) else value
+
+    def clean(self, value):
+        name = (super().clean(value) or "").strip()
+        if not name:
+            return None
+        organisation = self.queryset.filter(name__iexact=name).first()
+        if organisation is None:
+            raise forms.ValidationError(
+                _("There is no organisation called “%(name)s” in this partnership."),
+                code="unknown_organisation",
+                params={"name": name},
+            )
+        return organisation
+
+
 class OrganisationChoiceMixin:
     """Limit the organisation field to the tenant's own organisations."""
 
@@ -21,11 +50,12 @@ class OrganisationChoiceMixin:
 class InvitationForm(OrganisationChoiceMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationByNameField(
         label=_("Own organisation"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        help_text=_("For relationship managers and company contacts: the school or company."),
+        help_text=_(
+            "For relationship managers and company contacts: the name of their school or "
+            "company, as it is in the contact list."
+        ),
     )
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
@@ -35,8 +65,9 @@ class InvitationForm(OrganisationChoiceMixin, forms.Form):
 
 class MembershipForm(OrganisationChoiceMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    organisation = forms.ModelChoiceField(
-        label=_("Own organisation"), queryset=Organisation.objects.none(), required=False
+    organisation = OrganisationByNameField(
+        label=_("Own organisation"),
+        help_text=_("The name of their school or company, as it is in the contact list."),
     )
 
     def __init__(self, *args, tenant: Tenant, **kwargs):

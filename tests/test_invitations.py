@@ -74,7 +74,7 @@ def test_invited_person_signs_up_and_becomes_a_member(
         django_capture_on_commit_callbacks,
         email="Nieuwe.Collega@School.example.org",
         role=Role.RELATIONS,
-        organisation=tenant_a.school.pk,
+        organisation=tenant_a.school.name,
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
@@ -362,4 +362,25 @@ def test_logged_in_as_someone_else_cannot_accept(tenant_a, tenant_b, client_for)
     assert response.context["wrong_user"] is True
     assert not Membership.objects.for_tenant(tenant_a.tenant).filter(
         user__email__in=["echt@example.org", tenant_b.member(Role.LEAD).user.email]
+    )
+
+
+def test_inviting_for_an_organisation_that_does_not_exist_is_a_field_error(tenant_a, client_for):
+    # given the programme office on the members page
+    client = client_for(tenant_a.member("admin"))
+    client.cookies["portal_language"] = "en"
+
+    # when it invites someone for an organisation name the partnership does not have
+    response = client.post(
+        reverse("member_list", args=[tenant_a.tenant.slug]),
+        {"email": "nieuw@example.org", "role": "relations", "organisation": "Onbekend BV"},
+    )
+
+    # then the field says so and nobody is invited
+    assert response.status_code == 400
+    assert "There is no organisation called “Onbekend BV”" in response.content.decode()
+    assert (
+        not Invitation.objects.for_tenant(tenant_a.tenant)
+        .filter(email="nieuw@example.org")
+        .exists()
     )
