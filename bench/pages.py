@@ -169,3 +169,41 @@ PAGES.extend(
         ),
     ]
 )
+
+
+# --- The CRM (partnerships/scale.py: 20,000 organisations, 200,000 interactions) ---
+
+
+def _busiest_company(*, tenant: Tenant, membership: Membership | None) -> dict[str, object]:
+    """The company with the most logged interactions, and a word of its name to search for."""
+    from django.db.models import Count
+
+    from partnerships.models import Organisation
+
+    company = (
+        Organisation.objects.for_tenant(tenant)
+        .filter(kind=Organisation.Kind.COMPANY)
+        .annotate(interaction_count=Count("interactions"))
+        .order_by("-interaction_count", "pk")
+        .first()
+    )
+    return {"organisation_id": company.pk, "word": company.name.split()[0].lower()}
+
+
+PAGES.extend(
+    [
+        Page(
+            "organisation list (search)",
+            "/{tenant}/organisations/?q={word}",
+            Role.RELATIONS,
+            setup=_busiest_company,
+        ),
+        Page(
+            "organisation page",
+            "/{tenant}/organisations/{organisation_id}/",
+            Role.RELATIONS,
+            setup=_busiest_company,
+        ),
+        Page("CRM dashboard", "/{tenant}/crm/", Role.RELATIONS),
+    ]
+)

@@ -9,7 +9,8 @@
    after the last; a page's ratio is its throughput over the mean of the two baselines
    around it;
 5. the jobs of ``bench/jobs.py``, one process each: wall time and peak memory;
-6. ``bench/results/<date>.json`` and a Markdown table with the goals marked pass/FAIL.
+6. ``bench/results/<date>.json`` (``<date>.tmp`` for a non-standard run) and a Markdown
+   table with the goals marked pass/FAIL.
 
 Exits non-zero on errors (a page that does not answer 2xx, a job that fails, wrk or
 gunicorn missing or dying), not on missed goals. Environment: BENCH_DURATION (s per page,
@@ -333,6 +334,15 @@ def git_state() -> dict:
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
 
 
+def vacuum() -> None:
+    """VACUUM (ANALYZE) the bench database, so each run starts from the same state: a job
+    that rolls its work back (the import does) leaves dead rows that slow the next one."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
 def run_jobs(env: dict[str, str]) -> tuple[list[dict], bool]:
     from bench.jobs import JOBS, measure
 
@@ -349,6 +359,7 @@ def run_jobs(env: dict[str, str]) -> tuple[list[dict], bool]:
             results.append(entry)
             say(f"  {job.name}: {job.missing}")
             continue
+        vacuum()
         with tempfile.TemporaryDirectory(prefix="bench-job-") as workdir:
             child = [PYTHON, str(BENCH_DIR / "run_job.py"), job.name]
             if job.prepare:
@@ -513,6 +524,7 @@ def main() -> int:
         if config.pages is not None and len(pages) != len(config.pages):
             known = ", ".join(page.name for page in PAGES)
             raise BenchError(f"BENCH_PAGES names a page that does not exist; pages: {known}")
+        vacuum()
         say("==== queries of one request per page (in-process)")
         planned, sessions = [], []
         for page in [BASELINE, *pages]:
@@ -617,7 +629,11 @@ def main() -> int:
             entry["error"] = entry.get("error") or load["error"]
         page_results.append(entry)
 
-    output = RESULTS_DIR / f"{started_at.date().isoformat()}.json"
+    # A run that is not the standard one (smaller data, fewer pages, shorter runs) goes to a
+    # file git ignores, so a quick run never replaces the day's comparable result.
+    standard = not config.sizes and config.pages is None and config.duration == 10
+    suffix = "json" if standard else "tmp"
+    output = RESULTS_DIR / f"{started_at.date().isoformat()}.{suffix}"
     reference = config.reference or newest_reference(exclude=output)
     report = {
         "date": started_at.date().isoformat(),
@@ -673,6 +689,9 @@ def main() -> int:
     failures = [page for page in page_results if page["status"] == "failed"]
     for page in failures:
         say(f"\nERROR: {page['name']} ({page['path']}): {page['error']}")
+    for job in jobs:
+        if job["status"] == "failed":
+            say(f"\nERROR: job {job['name']}:\n{job['error']}")
     if failures or jobs_failed:
         return 1
     return 0

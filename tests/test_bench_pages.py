@@ -12,11 +12,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench import queries
+from bench import crm_import, queries
 from bench.jobs import measure
 from bench.pages import BASELINE, PAGES, Page
 from portal.management.commands.seed_scale import size_defaults
-from portal.models import Membership
+from portal.models import Membership, Tenant
 from portal.scale import LARGE_TENANT_SLUG
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,24 @@ def test_a_server_side_cursor_is_explained_by_its_select_and_writes_are_not():
     assert queries.read_statement(cursor) == 'SELECT "id" FROM "t"'
     assert queries.read_statement("WITH x AS (SELECT 1) SELECT * FROM x").startswith("WITH")
     assert queries.read_statement('UPDATE "django_session" SET "expire_date" = now()') is None
+
+
+def test_the_import_job_imports_its_file_and_leaves_the_scale_data_as_it_was(
+    monkeypatch, tmp_path, capsys
+):
+    from partnerships.models import ImportJob, Organisation
+
+    seed_scale(size=3, small_tenants=1)
+    tenant = Tenant.objects.get(slug=LARGE_TENANT_SLUG)
+    organisations = Organisation.objects.for_tenant(tenant).count()
+    monkeypatch.setattr(crm_import, "ROWS", 40)
+    crm_import.import_file_write(tenant=tenant, workdir=tmp_path)
+
+    crm_import.import_run(tenant=tenant, workdir=tmp_path)
+
+    assert "imported 40 rows" in capsys.readouterr().out
+    assert Organisation.objects.for_tenant(tenant).count() == organisations
+    assert not ImportJob.objects.for_tenant(tenant).exists()
 
 
 def test_job_measurement_reports_wall_time_and_peak_memory_of_the_process(tmp_path):
