@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from allauth.account.forms import SignupForm
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Organisation
 from portal.models import Tenant
 from portal.roles import Role
+
+
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form that asked for the change: field errors
+    at their fields (when the form has them), the rest at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class OrganisationByNameField(forms.CharField):

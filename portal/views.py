@@ -19,7 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import selectors, services
 from portal.access import tenant_member_required, tenant_public
 from portal.adapters import SESSION_KEY
-from portal.forms import InvitationForm, MembershipForm, TenantSettingsForm
+from portal.forms import (
+    InvitationForm,
+    MembershipForm,
+    TenantSettingsForm,
+    apply_service_errors,
+)
 from portal.models import Invitation, Membership, User
 
 AUDIT_PAGE_SIZE = 50
@@ -54,15 +59,6 @@ def tenant_dashboard(request, tenant_slug: str):
     return render(request, "portal/tenant_dashboard.html")
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form that asked for the change."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @tenant_member_required("members.view")
 @require_http_methods(["GET", "POST"])
 def member_list(request, tenant_slug: str):
@@ -75,7 +71,7 @@ def member_list(request, tenant_slug: str):
             try:
                 services.invitation_create(tenant=tenant, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -105,7 +101,7 @@ def member_edit(request, tenant_slug: str, membership_id: int):
                 tenant=tenant, actor=request.user, membership=membership, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(member)s was updated.") % {"member": membership.user})
             return redirect("member_list", tenant_slug=tenant.slug)

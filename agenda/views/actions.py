@@ -33,9 +33,10 @@ from agenda.selectors.actions import (
 )
 from agenda.services import actions as services
 from agenda.services import milestones as milestone_services
-from agenda.views.board import apply_errors, get_or_404
+from agenda.views.board import get_or_404
 from partnerships.models import Organisation
 from portal.access import tenant_member_required
+from portal.forms import apply_service_errors
 
 ACTION_VALUE_FIELDS = [
     "action_line",
@@ -106,7 +107,7 @@ def _action_form_page(request, *, action: Action | None, initial: dict):
                     tenant=tenant, actor=request.user, action=action, **values
                 )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if action is None:
                 messages.success(request, _("The action “%(title)s” was added.") % {"title": saved})
@@ -280,7 +281,7 @@ def milestone_create(request, tenant_slug: str, action_id: int):
                 tenant=tenant, actor=request.user, action=action, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The milestone was added."))
             return redirect("action_detail", tenant_slug=tenant.slug, action_id=action.pk)
@@ -309,7 +310,7 @@ def milestone_edit(request, tenant_slug: str, milestone_id: int):
                 tenant=tenant, actor=request.user, milestone=milestone, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The milestone was saved."))
             return redirect("action_detail", tenant_slug=tenant.slug, action_id=action.pk)
@@ -335,7 +336,7 @@ def milestone_done(request, tenant_slug: str, milestone_id: int):
                 tenant=tenant, actor=request.user, milestone=milestone, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("“%(title)s” is marked as done.") % {"title": milestone.title}

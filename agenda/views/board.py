@@ -18,15 +18,7 @@ from agenda.selectors.updates import Period
 from agenda.selectors.updates import updates_due as updates_due_list
 from agenda.services import actions as services
 from portal.access import tenant_member_required
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form that asked for the change."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from portal.forms import apply_service_errors
 
 
 def get_or_404(getter, **kwargs):
@@ -73,7 +65,7 @@ def theme_create(request, tenant_slug: str):
         try:
             theme = services.theme_create(tenant=tenant, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The theme “%(title)s” was added.") % {"title": theme})
             return redirect("agenda_board", tenant_slug=tenant.slug)
@@ -96,7 +88,7 @@ def theme_edit(request, tenant_slug: str, theme_id: int):
                 tenant=tenant, actor=request.user, theme=theme, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The theme was saved."))
             return redirect("agenda_board", tenant_slug=tenant.slug)
@@ -135,7 +127,7 @@ def actionline_create(request, tenant_slug: str):
                 tenant=tenant, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The action line “%(title)s” was added.") % {"title": line})
             return redirect("agenda_board", tenant_slug=tenant.slug)
@@ -163,7 +155,7 @@ def actionline_edit(request, tenant_slug: str, actionline_id: int):
                 tenant=tenant, actor=request.user, action_line=line, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The action line was saved."))
             return redirect("agenda_board", tenant_slug=tenant.slug)

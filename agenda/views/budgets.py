@@ -29,7 +29,7 @@ from agenda.selectors.indicators import can_see_people
 from agenda.services import budgets as services
 from agenda.views.indicators import figures_member_required
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 LINES_PER_PAGE = 50
 
@@ -92,7 +92,7 @@ def budget_line_create(request, tenant_slug: str):
                 tenant=tenant, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The budget line was added."))
             return redirect("budget_line_detail", tenant_slug=tenant.slug, budgetline_id=line.pk)
@@ -153,7 +153,7 @@ def budget_line_update(request, tenant_slug: str, budgetline_id: int):
                 tenant=request.tenant, actor=request.user, budget_line=line, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The planned amount was changed."))
             return redirect(
@@ -173,7 +173,7 @@ def budget_entry_create(request, tenant_slug: str, budgetline_id: int):
                 tenant=request.tenant, actor=request.user, budget_line=line, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The entry was added."))
             return redirect(
@@ -215,7 +215,7 @@ def funding_source_list_view(request, tenant_slug: str):
                     tenant=tenant, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The funding source was added."))
                 return redirect("funding_source_list", tenant_slug=tenant.slug)
@@ -243,7 +243,7 @@ def funding_source_edit(request, tenant_slug: str, fundingsource_id: int):
                 tenant=tenant, actor=request.user, funding_source=source, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The funding source was saved."))
             return redirect("funding_source_list", tenant_slug=tenant.slug)

@@ -28,7 +28,7 @@ from agenda.selectors.indicators import (
 )
 from agenda.services import indicators as services
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 MEASUREMENTS_PER_PAGE = 25
 INDICATORS_PER_PAGE = 50
@@ -148,7 +148,7 @@ def measurement_create(request, tenant_slug: str, indicator_id: int):
                 tenant=request.tenant, actor=request.user, indicator=indicator, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The measurement was added."))
             return redirect(
@@ -168,7 +168,7 @@ def target_create(request, tenant_slug: str, indicator_id: int):
                 tenant=request.tenant, actor=request.user, indicator=indicator, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The target was added to the path."))
             return redirect(
@@ -233,7 +233,7 @@ def indicator_create(request, tenant_slug: str):
                 tenant=tenant, actor=request.user, **form.service_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The indicator was created. Now set out its target path."))
             return redirect("indicator_detail", tenant_slug=tenant.slug, indicator_id=indicator.pk)
@@ -254,7 +254,7 @@ def indicator_edit(request, tenant_slug: str, indicator_id: int):
                 tenant=tenant, actor=request.user, indicator=indicator, **form.service_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The indicator was saved."))
             return redirect("indicator_detail", tenant_slug=tenant.slug, indicator_id=indicator.pk)

@@ -23,8 +23,9 @@ from agenda.services.reviews import DecisionInput
 from agenda.services.reviews import review_create as record_review
 from agenda.services.reviews import review_decision_add as add_decision
 from agenda.snapshots import agenda_snapshot, snapshot_diff
-from agenda.views.board import apply_errors, get_or_404
+from agenda.views.board import get_or_404
 from portal.access import tenant_member_required
+from portal.forms import apply_service_errors
 
 
 def _decision_input(data: dict) -> DecisionInput:
@@ -65,7 +66,7 @@ def review_create(request, tenant_slug: str):
                 tenant=tenant, actor=request.user, decisions=chosen, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -118,7 +119,7 @@ def review_decision_add(request, tenant_slug: str, review_id: int):
                     decision=_decision_input(form.cleaned_data),
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The decision was added to the review."))
                 return redirect("review_detail", tenant_slug=tenant.slug, review_id=review.pk)

@@ -27,8 +27,9 @@ from agenda.selectors.updates import (
     reporting_period_kind,
 )
 from agenda.services import updates as services
-from agenda.views.board import apply_errors, get_or_404
+from agenda.views.board import get_or_404
 from portal.access import tenant_member_required
+from portal.forms import apply_service_errors
 
 UPDATE_TEXT_FIELDS = ["health", "done", "next_steps", "risks", "help_needed"]
 
@@ -75,7 +76,7 @@ def progress_update_create(request, tenant_slug: str, action_id: int):
                 **values,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -121,7 +122,7 @@ def progress_update_edit(request, tenant_slug: str, progressupdate_id: int):
                 tenant=tenant, actor=request.user, update=update, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
             status = 409 if getattr(error, "code", None) in ("locked", "submitted") else 400
         else:
             if "submit" in request.POST:
@@ -210,7 +211,7 @@ def progress_update_reopen(request, tenant_slug: str, progressupdate_id: int):
                 tenant=tenant, actor=request.user, update=update, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The update was reopened: its period is no longer locked."))
             return redirect(

@@ -23,7 +23,7 @@ from internships.services.transitions import can_transition
 from internships.views import conversation
 from partnerships.models import Organisation
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 PAGE_SIZE = 25
 
@@ -109,7 +109,7 @@ def company_opportunity_create(request, tenant_slug: str):
                 tenant=tenant, actor=request.user, company=company, **form.service_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The draft was saved. Check it below, then publish it."))
             return redirect(
@@ -150,7 +150,7 @@ def company_opportunity_edit(request, tenant_slug: str, opportunity_id: int):
                 **form.service_values(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The opportunity was saved."))
             target = (
@@ -311,7 +311,7 @@ def company_application_accept(request, tenant_slug: str, application_id: int):
                 tenant=tenant, actor=request.user, application=application, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,

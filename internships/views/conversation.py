@@ -20,7 +20,7 @@ from internships.selectors.conversation import application_message_list
 from internships.services.applications import application_message_send
 from internships.services.placements import can_evaluate, placement_evaluate
 from internships.services.transitions import can_transition
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 MESSAGE_THREAD_ID = "message-thread"
 
@@ -83,7 +83,7 @@ def message_post(request, *, side: str, application: Application):
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     if request.htmx:
         application.refresh_from_db(fields=["status"])
         context = {
@@ -160,7 +160,7 @@ def evaluation_post(request, *, side: str, placement: Placement):
                 text=form.cleaned_data["text"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Thank you: your evaluation was saved."))
             return redirect(_url(f"{side}_placement_detail", request, placement_id=placement.pk))

@@ -16,7 +16,7 @@ from internships.models import Opportunity
 from internships.services.opportunities import opportunity_unpublish
 from internships.services.transitions import can_transition
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 PAGE_SIZE = 25
 
@@ -60,7 +60,7 @@ def opportunity_moderate(request, tenant_slug: str, opportunity_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,

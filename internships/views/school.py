@@ -23,7 +23,7 @@ from internships.services.applications import application_submit, application_wi
 from internships.views import conversation
 from partnerships.models import Organisation
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 PAGE_SIZE = 20
 
@@ -99,7 +99,7 @@ def school_application_create(request, tenant_slug: str, opportunity_id: int):
                 **form.service_values(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -17,7 +17,7 @@ from partnerships.models import Agreement
 from partnerships.selectors.agreements import agreement_get, agreement_list, can_edit_agreement
 from partnerships.services import agreements as services
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 PAGE_SIZE = 25
 ENDING_WITHIN_CHOICES = (30, 60, 90, 180, 365)
@@ -95,7 +95,7 @@ def agreement_create(request, tenant_slug: str):
                 tenant=tenant, actor=request.user, **_service_values(form)
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The agreement was saved."))
             return redirect("agreement_detail", tenant_slug=tenant.slug, agreement_id=agreement.pk)
@@ -135,7 +135,7 @@ def agreement_edit(request, tenant_slug: str, agreement_id: int):
                 tenant=tenant, actor=request.user, agreement=agreement, **_service_values(form)
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The agreement was saved."))
             return redirect("agreement_detail", tenant_slug=tenant.slug, agreement_id=agreement.pk)

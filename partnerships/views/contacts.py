@@ -22,7 +22,7 @@ from partnerships.selectors.contacts import can_manage_contacts, hides_other_org
 from partnerships.services import contacts as contact_services
 from partnerships.views.detail import organisation_for_member
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 
 def _contact_for_member(request, contact_id: int) -> Contact:
@@ -56,7 +56,7 @@ def contact_create(request, tenant_slug: str, organisation_id: int):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": contact.name})
             return redirect(_organisation_url(request, organisation.pk))
@@ -85,7 +85,7 @@ def contact_edit(request, tenant_slug: str, contact_id: int):
                 tenant=request.tenant, actor=request.user, contact=contact, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": contact.name})
             return redirect(_organisation_url(request, contact.organisation_id))

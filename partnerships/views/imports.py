@@ -26,7 +26,7 @@ from partnerships.selectors.imports import (
 )
 from partnerships.services import imports as services
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 PAGE_SIZE = 50
 RECENT_IMPORTS = 10
@@ -48,7 +48,7 @@ def import_start(request, tenant_slug: str):
                 ignore_unknown_columns=form.cleaned_data["ignore_unknown_columns"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect("import_detail", tenant_slug=tenant.slug, importjob_id=job.pk)
     context = {

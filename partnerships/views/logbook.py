@@ -32,8 +32,8 @@ from partnerships.services.interactions import (
     interaction_update,
 )
 from portal.access import tenant_member_required
+from portal.forms import apply_service_errors
 from portal.roles import Role
-from portal.views import _apply_errors
 
 # The htmx event pages listen for to refresh what the new entry changes.
 LOGGED_EVENT = "interactionLogged"
@@ -200,7 +200,7 @@ def interaction_create(request, tenant_slug: str):
                 tenant=tenant, actor=request.user, logged_by=logged_by, **form.service_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _saved(
                 request,
@@ -271,7 +271,7 @@ def interaction_edit(request, tenant_slug: str, interaction_id: int):
                 tenant=tenant, actor=request.user, interaction=interaction, **form.service_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _saved(
                 request,

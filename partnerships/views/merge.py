@@ -15,7 +15,7 @@ from partnerships.selectors.merge import organisation_merge_preview
 from partnerships.selectors.organisations import organisation_likely_duplicates
 from partnerships.services.merge import organisation_merge as merge_service
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 SEARCH_RESULTS = 20
 
@@ -56,7 +56,7 @@ def organisation_merge(request, tenant_slug: str, organisation_id: int):
                     tenant=tenant, actor=request.user, source=source, target=target
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request,

@@ -27,7 +27,7 @@ from partnerships.selectors.organisations import (
 )
 from partnerships.services import organisations as services
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 PAGE_SIZE = 25
 RESULTS_ID = "organisation-results"
@@ -205,7 +205,7 @@ def organisation_create(request, tenant_slug: str):
                 tenant=tenant, actor=request.user, **form.service_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
             return redirect(_after_save_url(request, organisation))
@@ -245,7 +245,7 @@ def organisation_edit(request, tenant_slug: str, organisation_id: int):
                 **form.service_values(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": organisation.name})
             return redirect(_after_save_url(request, organisation))

@@ -20,7 +20,7 @@ from partnerships.services.organisations import (
     sector_rename,
 )
 from portal.access import tenant_member_required
-from portal.views import _apply_errors
+from portal.forms import apply_service_errors
 
 ACTIONS = ("dormancy", "sector_add", "sector_rename", "sector_remove")
 
@@ -48,7 +48,7 @@ def crm_settings(request, tenant_slug: str):
                         tenant=tenant, actor=request.user, **dormancy_form.cleaned_data
                     )
                 except ValidationError as error:
-                    _apply_errors(dormancy_form, error)
+                    apply_service_errors(dormancy_form, error)
                 else:
                     messages.success(request, _("The settings were saved."))
                     return redirect("crm_settings", tenant_slug=tenant.slug)
@@ -60,7 +60,7 @@ def crm_settings(request, tenant_slug: str):
                         tenant=tenant, actor=request.user, name=sector_form.cleaned_data["name"]
                     )
                 except ValidationError as error:
-                    _apply_errors(sector_form, error)
+                    apply_service_errors(sector_form, error)
                 else:
                     messages.success(request, _("%(name)s was added.") % {"name": sector.name})
                     return redirect("crm_settings", tenant_slug=tenant.slug)
