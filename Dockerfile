@@ -22,7 +22,7 @@ COPY . .
 RUN SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --noinput
 
-RUN useradd --system --uid 10001 portal && mkdir -p /app/var/media && chown -R portal /app/var
+RUN useradd --system --uid 10001 portal && mkdir -p /app/var/media /app/var/reports && chown -R portal /app/var
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
