@@ -484,3 +484,31 @@ class ReviewDecision(TenantOwned):
         verbose_name = _("review decision")
         verbose_name_plural = _("review decisions")
         ordering = ["id"]
+
+
+class MeasurementBatch(TenantOwned):
+    """A batch of measurements sent through the API under a client's idempotency key.
+
+    The unique (tenant, key) makes a key count once: the same batch sent again, or twice at
+    the same moment, is stored once; the stored result is what a repeat gets back. The
+    fingerprint of the rows tells a repeat from a different batch under a reused key.
+    """
+
+    key = models.CharField(_("idempotency key"), max_length=200)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    result = models.JSONField(_("result"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("measurement batch")
+        verbose_name_plural = _("measurement batches")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "key"], name="measurement_batch_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

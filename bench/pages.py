@@ -207,3 +207,14 @@ PAGES.extend(
         Page("CRM dashboard", "/{tenant}/crm/", Role.RELATIONS),
     ]
 )
+
+
+# --- Reports (reporting): a funder's pages. The scale data holds no report definitions yet, so
+# the pages of one definition or run are not driven here. ---
+
+PAGES.extend(
+    [
+        Page("reports overview", "/{tenant}/reports/", Role.FUNDER),
+        Page("reports across partnerships", "/reports/", Role.FUNDER),
+    ]
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.urls import reverse
 
 from portal.registry import app_modules
@@ -11,6 +13,13 @@ from portal.selectors import membership_list_for_user
 def _menu_entries():
     entries = [entry for module in app_modules("menu") for entry in module.ENTRIES]
     return sorted(entries, key=lambda entry: entry.order)
+
+
+def _reads_reports_in_several_tenants(memberships) -> bool:
+    """True for a funder (or lead) of several partnerships: they get a link to the page
+    with all their reports. Called by the template only, so pages without a header
+    (htmx fragments) never run the query."""
+    return sum(1 for membership in memberships if membership.can("reports.view")) >= 2
 
 
 def navigation(request) -> dict:
@@ -37,4 +46,7 @@ def navigation(request) -> dict:
         "membership": membership,
         "tenant_menu": menu,
         "my_memberships": memberships,
+        "reads_reports_in_several_tenants": functools.partial(
+            _reads_reports_in_several_tenants, memberships
+        ),
     }

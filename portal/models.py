@@ -19,7 +19,18 @@ from portal.roles import Role, has_permission
 
 # Slugs that are first path segments of the project's own URLs.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "api", "i18n", "invitations", "static", "media", "health", "me"}
+    {
+        "accounts",
+        "admin",
+        "api",
+        "i18n",
+        "invitations",
+        "static",
+        "media",
+        "health",
+        "me",
+        "reports",
+    }
 )
 
 
@@ -233,3 +244,66 @@ class AuditEvent(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_repr}"
+
+
+def hash_personal_token(secret: str) -> str:
+    """Only this hash is stored: the secret is shown once to its owner and kept nowhere."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class PersonalToken(TenantOwned):
+    """A personal API token: one user's key to one tenant's API, read-only or read-write.
+
+    Only the secret's hash is kept. The token works while it is not revoked, not expired,
+    and its user is still a member of its tenant; it never grants more than that
+    membership's role does.
+    """
+
+    SECRET_PREFIX = "pp_"  # noqa: S105 - marks a secret as the portal's, is not one
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_tokens"
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. “school website”.")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("begins with"),
+        max_length=12,
+        editable=False,
+        help_text=_("The first characters of the secret, to recognise it by."),
+    )
+    scope = models.CharField(_("access"), max_length=10, choices=Scope.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="personaltoken_user_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.SECRET_PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.scope != self.Scope.WRITE
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired()

@@ -31,6 +31,12 @@ class ReportStorage(LazyObject):
 report_storage = ReportStorage()
 
 
+def report_storage_get() -> ReportStorage:
+    """The storage of report PDFs, named by reference in migrations: a storage instance
+    would be written into them with the REPORTS_ROOT of the machine that made them."""
+    return report_storage
+
+
 def report_upload_to(run: ReportRun, filename: str) -> str:
     """``<tenant id>/<year>/<random>.pdf``: unguessable, and never overwritten."""
     return f"{run.tenant_id}/{run.period_end:%Y}/{uuid.uuid4().hex}.pdf"
@@ -155,7 +161,11 @@ class ReportRun(TenantOwned):
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     pdf = models.FileField(
-        _("PDF"), storage=report_storage, upload_to=report_upload_to, blank=True, max_length=200
+        _("PDF"),
+        storage=report_storage_get,
+        upload_to=report_upload_to,
+        blank=True,
+        max_length=200,
     )
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)

@@ -66,3 +66,34 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def api_client_for():
+    """``api_client_for(membership, *, token=False, read_only=False)``: a DRF APIClient acting
+    as that member, through the browser session or (``token=True``) a personal API token of
+    the membership's tenant, read-write unless ``read_only``. A token client carries the
+    token as ``client.token`` and its secret as ``client.token_secret``. Requests default
+    to JSON."""
+    from rest_framework.test import APIClient
+
+    from portal.models import PersonalToken
+    from portal.tokens import personal_token_create
+
+    def make(membership: Membership, *, token: bool = False, read_only: bool = False):
+        client = APIClient()
+        if token or read_only:
+            personal_token, secret = personal_token_create(
+                tenant=membership.tenant,
+                actor=membership.user,
+                name="test",
+                scope=PersonalToken.Scope.READ if read_only else PersonalToken.Scope.WRITE,
+            )
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+            client.token = personal_token
+            client.token_secret = secret
+        else:
+            client.force_login(membership.user)
+        return client
+
+    return make

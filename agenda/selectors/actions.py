@@ -12,9 +12,9 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from agenda.models import Action, ActionLine, Indicator, Milestone, ProgressUpdate, Theme
 from agenda.selectors.updates import period_of_update, progress_update_list_for_action
 from internships.models import Opportunity
+from internships.selectors.visibility import opportunities_visible_to
 from partnerships.models import Interaction, Organisation
 from portal.models import Membership, Tenant
-from portal.roles import Role
 
 LINK_SEARCH_LIMIT = 20
 ORGANISATION_SEARCH_LIMIT = 15
@@ -80,15 +80,8 @@ def visible_interactions(*, tenant: Tenant, membership: Membership) -> QuerySet[
 
 
 def visible_opportunities(*, tenant: Tenant, membership: Membership) -> QuerySet[Opportunity]:
-    """Stage places a member may see listed: all for the programme office and leads; for
-    others the published (and filled or closed) ones, and their own organisation's."""
-    opportunities = Opportunity.objects.for_tenant(tenant).select_related("company")
-    if membership.role in (Role.ADMIN, Role.LEAD):
-        return opportunities
-    shown = ~Q(status=Opportunity.Status.DRAFT)
-    if membership.organisation_id:
-        shown |= Q(company_id=membership.organisation_id)
-    return opportunities.filter(shown)
+    """Stage places a member may link or see on an action: the stage market's own rule."""
+    return opportunities_visible_to(tenant=tenant, membership=membership)
 
 
 @dataclass

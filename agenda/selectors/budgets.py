@@ -159,13 +159,19 @@ def budget_figures(
     actions: Iterable[Action] | QuerySet[Action] | None = None,
     year: int | None = None,
     today: datetime.date | None = None,
+    booked_until: datetime.date | None = None,
 ) -> BudgetFigures:
     """The budget of ``tenant`` (or of ``actions`` only; or of one ``year``) per theme >
     action line > action and per funding source. Four queries, whatever the number of
-    actions, lines and entries: planned sums, entry sums, the actions, the sources."""
+    actions, lines and entries: planned sums, entry sums, the actions, the sources.
+
+    ``booked_until`` counts only commitments and spending booked on or before that day: a
+    report of a past period shows the money as it stood at the period's end."""
     today = today or timezone.localdate()
     lines = BudgetLine.objects.for_tenant(tenant)
     entries = BudgetEntry.objects.for_tenant(tenant)
+    if booked_until is not None:
+        entries = entries.filter(booked_on__lte=booked_until)
     action_ids = None
     if actions is not None:
         action_ids = [a.pk for a in actions] if not isinstance(actions, QuerySet) else None

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
+import json
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -25,7 +28,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.metrics import METRICS
-from agenda.models import Action, ActionLine, Indicator, Measurement, Target, Theme
+from agenda.models import (
+    Action,
+    ActionLine,
+    Indicator,
+    Measurement,
+    MeasurementBatch,
+    Target,
+    Theme,
+)
 from agenda.services.updates import period_lock_check
 from portal.models import Tenant, User
 from portal.services import audit_record, changes_between
@@ -333,6 +344,138 @@ def measurement_delete(*, tenant: Tenant, actor: User | None, measurement: Measu
         },
     )
     measurement.delete()
+
+
+# --- batches of measurements (the API's bulk creation) ---------------------------------------
+
+BATCH_KEY_MAX_LENGTH = 200
+BATCH_MAX_ROWS = 500
+BATCH_KEY_CONSTRAINT = "measurement_batch_key_once"
+MEASUREMENT_ROW_FIELDS = ("indicator", "measured_on", "value", "source", "note")
+
+
+class IdempotencyKeyReused(Exception):
+    """The idempotency key was used before for a batch with other rows."""
+
+    def __init__(self, batch: MeasurementBatch):
+        super().__init__(batch.key)
+        self.batch = batch
+
+
+def measurement_batch_fingerprint(rows: Sequence[dict]) -> str:
+    """A digest of the rows as they mean, not as they were spelled: ``5``, ``5.0`` and
+    ``"5.00"`` are one value, so a client that re-sends the batch finds it again."""
+    canonical = [
+        [
+            row["indicator"].pk,
+            row["measured_on"].isoformat(),
+            format(Decimal(row["value"]).normalize(), "f"),
+            row.get("source", ""),
+            row.get("note", ""),
+        ]
+        for row in rows
+    ]
+    return hashlib.sha256(json.dumps(canonical).encode()).hexdigest()
+
+
+def _row_errors(index: int, error: ValidationError) -> dict[str, list[str]]:
+    prefix = f"measurements.{index}"
+    if hasattr(error, "error_dict"):
+        return {
+            f"{prefix}.{field}" if field != "__all__" else prefix: list(messages)
+            for field, messages in error.message_dict.items()
+        }
+    return {prefix: list(error.messages)}
+
+
+def _replay(batch: MeasurementBatch, fingerprint: str) -> tuple[MeasurementBatch, bool]:
+    if batch.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(batch)
+    return batch, False
+
+
+def measurement_batch_record(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    key: str,
+    rows: Sequence[dict],
+    result_of: Callable[[list[Measurement]], dict],
+    today: datetime.date | None = None,
+) -> tuple[MeasurementBatch, bool]:
+    """Record ``rows`` (each: ``indicator``, ``measured_on``, ``value``, optional ``source``
+    and ``note``) as measurements, all or none, once per ``key`` in the tenant.
+
+    Returns the batch and whether it was recorded now (False: the key's earlier batch, whose
+    stored ``result`` is the answer). Every row goes through :func:`measurement_create`, so
+    its rules (the baseline, no future dates, locked periods, computed indicators) hold;
+    one bad row is a ``ValidationError`` naming each bad row (``measurements.2.value``)
+    and nothing is stored, the key neither. The same key with other rows raises
+    :class:`IdempotencyKeyReused`. ``result_of`` makes the stored result from the new
+    measurements inside the same transaction.
+
+    Two requests with one key at the same moment: the unique (tenant, key) index makes the
+    second wait for the first; it then finds the first's batch and answers with it.
+    """
+    key = key.strip()
+    if not key:
+        raise ValidationError({"idempotency_key": _("Give an idempotency key.")})
+    if len(key) > BATCH_KEY_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "idempotency_key": _("Keep the idempotency key under %(max)s characters.")
+                % {"max": BATCH_KEY_MAX_LENGTH}
+            }
+        )
+    if not rows:
+        raise ValidationError({"measurements": _("Send at least one measurement.")})
+    if len(rows) > BATCH_MAX_ROWS:
+        raise ValidationError(
+            {
+                "measurements": _("Send at most %(max)s measurements in one batch.")
+                % {"max": BATCH_MAX_ROWS}
+            }
+        )
+    fingerprint = measurement_batch_fingerprint(rows)
+    earlier = MeasurementBatch.objects.for_tenant(tenant).filter(key=key).first()
+    if earlier is not None:
+        return _replay(earlier, fingerprint)
+    try:
+        with transaction.atomic():
+            batch = MeasurementBatch.objects.create(
+                tenant=tenant,
+                key=key,
+                fingerprint=fingerprint,
+                created_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+            measurements: list[Measurement] = []
+            errors: dict[str, list[str]] = {}
+            for index, row in enumerate(rows):
+                values = {field: row[field] for field in MEASUREMENT_ROW_FIELDS if field in row}
+                try:
+                    with transaction.atomic():
+                        measurements.append(
+                            measurement_create(tenant=tenant, actor=actor, today=today, **values)
+                        )
+                except ValidationError as error:
+                    errors.update(_row_errors(index, error))
+            if errors:
+                raise ValidationError(errors)
+            batch.result = result_of(measurements)
+            batch.save(update_fields=["result"])
+            audit_record(
+                tenant=tenant,
+                actor=actor,
+                action="measurement_batch.create",
+                target=batch,
+                changes={"key": [None, key], "measurements": [None, len(measurements)]},
+            )
+    except IntegrityError as error:
+        diag = getattr(error.__cause__, "diag", None)
+        if getattr(diag, "constraint_name", None) != BATCH_KEY_CONSTRAINT:
+            raise
+        return _replay(MeasurementBatch.objects.for_tenant(tenant).get(key=key), fingerprint)
+    return batch, True
 
 
 # --- computed indicators ------------------------------------------------------------------

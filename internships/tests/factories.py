@@ -20,6 +20,14 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Opportunity
 
+    @classmethod
+    def create(cls, **kwargs):
+        """``OpportunityFactory(tenant=t)`` makes its company in ``t`` too, as the generic
+        tests (isolation, Schemathesis) call every factory; ``company=...`` sets the tenant."""
+        if "tenant" in kwargs and "company" not in kwargs:
+            kwargs.setdefault("company__tenant", kwargs["tenant"])
+        return super().create(**kwargs)
+
     tenant = factory.SelfAttribute("company.tenant")
     company = factory.SubFactory(OrganisationFactory)
     kind = Opportunity.Kind.BPV

@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "rest_framework",
+    "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,18 @@ REDIS_URL = env("REDIS_URL", default=None)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # A task whose worker died (acks_late: its message is still unacknowledged) comes back
+    # within a minute: Redis hands it out again once it is older than the visibility
+    # timeout, and the workers look for such messages every 5 seconds (the default is only
+    # every 100). A task that simply runs longer than 45 s is handed out a second time too;
+    # that is safe because the portal's long tasks are idempotent and lock their row (a
+    # report run, an import job), so the second delivery finds the work busy or done. Retry
+    # countdowns are kept below the timeout for the same reason.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 45,
+        "unacked_restore_interval": 5,
+        "unacked_restore_throttle": 1,
+    }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -105,6 +119,9 @@ if REDIS_URL:
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
+    # This broker deletes a message when a worker takes it, so it cannot redeliver the task
+    # of a worker that died; report runs are re-sent by the periodic dispatch instead
+    # (reporting.services.runs.report_runs_requeue_stale).
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded.filesystem_broker_options()
     CELERY_RESULT_BACKEND = embedded.filesystem_result_backend()
     CACHES = {
@@ -155,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "agenda-progress-update-reminders": {
         "task": "agenda.update_tasks.progress_update_reminders_send",
         "schedule": crontab(hour=7, minute=15),
+    },
+    # Reports: due schedules become runs (one per definition and period, however often
+    # this runs), and runs whose task was lost are sent to the workers again.
+    "reporting-schedules-dispatch": {
+        "task": "reporting.tasks.report_schedules_dispatch_task",
+        "schedule": crontab(minute="*/5"),
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -234,10 +257,68 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The REST API under /api/v1/<tenant>/ (portal/api): personal tokens or the session, problem
+# documents for errors, throttling per token on the shared cache.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_user": env("API_THROTTLE_USER", default="600/minute"),
+        "api_anon": env("API_THROTTLE_ANON", default="120/minute"),
+    },
+    "EXCEPTION_HANDLER": "portal.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Partnership portal API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Partnership portal API",
+    "DESCRIPTION": (
+        "The partnership portal's REST API. Every path starts with the partnership "
+        "(`/api/v1/<tenant_slug>/...`). Authenticate with a personal API token "
+        "(`Authorization: Bearer <token>`, made under Profile > API tokens) or the browser "
+        "session. Errors are `application/problem+json` documents (RFC 9457)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1/[^/]+/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.strict_request_bodies",
+    ],
+    # Choice sets that share a field name ("kind", "status") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "EducationLevelEnum": "partnerships.models.EducationLevel",
+        "OrganisationKindEnum": "partnerships.models.Organisation.Kind",
+        "OrganisationStatusEnum": "partnerships.models.Organisation.Status",
+        "InteractionKindEnum": "partnerships.models.Interaction.Kind",
+        "AgreementKindEnum": "partnerships.models.Agreement.Kind",
+        "AgreementStatusEnum": "partnerships.models.Agreement.Status",
+        "OpportunityKindEnum": "internships.models.Opportunity.Kind",
+        "OpportunityStatusEnum": "internships.models.Opportunity.Status",
+        "ApplicationStatusEnum": "internships.models.Application.Status",
+        "PlacementStatusEnum": "internships.models.Placement.Status",
+        "ActionStatusEnum": "agenda.models.Action.Status",
+        "ProgressUpdateStatusEnum": "agenda.models.ProgressUpdate.Status",
+        "ReportRunStatusEnum": "reporting.models.ReportRun.Status",
+    },
+}
 
 LOGGING = {
     "version": 1,
