@@ -158,9 +158,11 @@ def indicator_chart_svg(
     measurements: Sequence[Point] | None = None,
     targets: Sequence[Point] | None = None,
     id_prefix: str = "indicator-chart",
+    marker_label: str | None = None,
 ) -> SafeString:
     """The SVG of ``summary``'s measurements (default: those it was read with) against its
-    target path (default: its own targets)."""
+    target path (default: its own targets). A dashed line marks ``summary.today``, labelled
+    ``marker_label`` (default: "today"; a report says "end of period")."""
     indicator = summary.indicator
     baseline = summary.path.baseline
     measured = list(measurements if measurements is not None else summary.measurements)
@@ -285,7 +287,7 @@ def indicator_chart_svg(
         parts.append(
             _element(
                 "text",
-                _("today"),
+                _("today") if marker_label is None else marker_label,
                 class_="indicator-chart__label",
                 x=_f(scale.x(summary.today) - 4),
                 y=TOP + 12,

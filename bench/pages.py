@@ -218,3 +218,17 @@ PAGES.extend(
         Page("reports across partnerships", "/reports/", Role.FUNDER),
     ]
 )
+
+
+# --- The REST API (session authentication, as a browser client would; tokens cost the same
+# one indexed lookup). Lists at the default page size. ---
+
+PAGES.extend(
+    [
+        Page("API: organisations", "/api/v1/{tenant}/organisations/", Role.ADMIN),
+        Page("API: interactions", "/api/v1/{tenant}/interactions/", Role.RELATIONS),
+        Page("API: indicators", "/api/v1/{tenant}/indicators/", Role.LEAD),
+        Page("API: measurements", "/api/v1/{tenant}/measurements/", Role.LEAD),
+        Page("API: public stage places", "/api/v1/{tenant}/public/opportunities/", role=None),
+    ]
+)

@@ -15,16 +15,21 @@ from django.utils.translation import gettext as _
 from portal.roles import Role
 
 
-def admin_needs_mfa(request) -> bool:
-    """A tenant admin without TOTP, in a tenant whose policy demands it."""
-    membership = request.membership
+def membership_needs_mfa(membership) -> bool:
+    """A tenant admin without TOTP, in a tenant whose policy demands it. The one rule, for
+    pages, the API and the pages that cross tenants (a funder's overview)."""
     return (
         membership.role == Role.ADMIN
-        and request.tenant.require_mfa_for_admins
+        and membership.tenant.require_mfa_for_admins
         and not Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
+            user_id=membership.user_id, type=Authenticator.Type.TOTP
         ).exists()
     )
+
+
+def admin_needs_mfa(request) -> bool:
+    """The request's member is an admin who must set up TOTP first."""
+    return membership_needs_mfa(request.membership)
 
 
 def tenant_member_required(permission: str = "tenant.view"):

@@ -22,12 +22,15 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
 def membership_get(*, tenant: Tenant, user: User) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return (
+    membership = (
         Membership.objects.for_tenant(tenant)
         .select_related("organisation")
         .filter(user=user)
         .first()
     )
+    if membership is not None:
+        membership.tenant = tenant  # the caller's tenant: ``membership.tenant`` costs no query
+    return membership
 
 
 def membership_list(*, tenant: Tenant) -> QuerySet[Membership]:

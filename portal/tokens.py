@@ -8,31 +8,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.access import membership_needs_mfa
 from portal.models import Membership, PersonalToken, Tenant, User, hash_personal_token
-from portal.roles import Role
 from portal.services import audit_record
 
 # ``last_used_at`` is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 MAX_NAME_LENGTH = PersonalToken._meta.get_field("name").max_length
-
-
-def membership_needs_mfa(membership: Membership) -> bool:
-    """A tenant admin without TOTP, in a tenant whose policy demands it (as on the pages)."""
-    return (
-        membership.role == Role.ADMIN
-        and membership.tenant.require_mfa_for_admins
-        and not Authenticator.objects.filter(
-            user_id=membership.user_id, type=Authenticator.Type.TOTP
-        ).exists()
-    )
 
 
 # --- reads ------------------------------------------------------------------------------------

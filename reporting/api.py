@@ -1,11 +1,12 @@
 """Report runs through the API: list, read, and download the PDF, for the roles that see
-reports on the pages (``reports.view``). Downloads are the same bytes as on the pages and
-are recorded in the audit trail by the same service."""
+reports on the pages (``reports.view``), and only the runs of the reports the member may read
+on the pages (``reporting.selectors.report_runs_visible_to``: no internal reports for a
+funder). Downloads are the same bytes and headers as on the pages and are recorded in the
+audit trail by the same service."""
 
 from __future__ import annotations
 
 import django_filters
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,8 +19,10 @@ from portal.api.renderers import PDFRenderer
 from portal.api.schema import ProblemSerializer
 from portal.api.views import TenantViewSet
 from reporting.models import ReportDefinition, ReportRun
+from reporting.selectors import report_runs_visible_to
 from reporting.serializers import ReportRunDetailSerializer, ReportRunSerializer
 from reporting.services.runs import report_run_download
+from reporting.views.responses import report_pdf_response
 
 
 class ReportRunFilter(django_filters.FilterSet):
@@ -50,7 +53,8 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     ordering = ["-period_end", "-id"]
 
     def get_queryset(self):
-        runs = ReportRun.objects.for_tenant(self.tenant).select_related("definition")
+        runs = report_runs_visible_to(tenant=self.tenant, membership=self.membership)
+        runs = runs.select_related("definition")
         if self.action != "retrieve":
             runs = runs.defer("figures")
         return runs.order_by("-period_end", "-id")
@@ -78,7 +82,4 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
             raise ReportNotReady
         # A damaged file is the service's ValidationError: a problem document with its text.
         download = report_run_download(tenant=self.tenant, actor=request.user, run=run)
-        response = HttpResponse(download.content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
-        response["Content-Length"] = str(len(download.content))
-        return response
+        return report_pdf_response(download)

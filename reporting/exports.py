@@ -23,6 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from partnerships.exports import CSV_BOM, escape_formula
+from reporting.figures import stored_language, stored_sections
 from reporting.models import ReportDefinition, ReportRun
 from reporting.services.runs import report_run_filename
 
@@ -310,16 +311,18 @@ SECTION_TABLES: dict[str, Callable[[dict], list[Table]]] = {
 
 
 def figures_tables(run: ReportRun) -> list[Table]:
-    """The tables of ``run``'s stored figures, one or more per section, in the report's
-    order (the annex repeats the other sections' data, so it has none of its own)."""
+    """The tables of ``run``'s stored figures, one or more per section, in the order and
+    language the run was built with (stored in its figures, so that editing the definition
+    later does not change an old run's files); the annex repeats the other sections' data,
+    so it has none of its own."""
     figures = run.figures or {}
     if not figures.get("period"):
         return []
     tables = []
-    with translation.override(run.definition.language):
-        for section in run.definition.sections:
+    with translation.override(stored_language(figures, run.definition)):
+        for section in stored_sections(figures, run.definition):
             builder = SECTION_TABLES.get(section)
-            if builder is not None:
+            if builder is not None and section in figures:
                 tables.extend(builder(figures))
     return tables
 
@@ -339,7 +342,7 @@ def figures_csv(run: ReportRun) -> str:
     its rows, and an empty line between tables."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    with translation.override(run.definition.language):
+    with translation.override(stored_language(run.figures, run.definition)):
         for index, table in enumerate(figures_tables(run)):
             if index:
                 writer.writerow([])

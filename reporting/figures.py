@@ -6,11 +6,29 @@ in the report's language) and is stored on the run, so that the PDF, the CSV and
 show the same figures and a report can be explained later. It is read with a constant
 number of queries, whatever the number of actions, indicators or measurements.
 
+Only the sections the definition chose are stored, with what the report's cover and the
+exports need besides: the sections (in the definition's order), the language, the title,
+the period and the scope. The summary's key figures are read from the other sections'
+figures, which are then computed but not stored unless chosen themselves; the annex repeats
+the tables of the chosen sections and has no figures of its own. A run's exports and PDF
+are made from what it stored, so editing the definition later does not change an old run.
+
 Aggregates only: no person's name or e-mail address reaches it. Counts of things that are
-about people (placements, places filled, contacts logged) are shown as "<5" when they are
-1 to 4 in a breakdown, so that no small group can be singled out. The narrative progress
-updates are included as their authors wrote them for the funder (submitted or approved
-ones only), without who wrote or approved them.
+about people (places filled, placements, contacts logged) go through
+``suppress_breakdown``, one rule for every breakdown of such counts:
+
+- a count of 1 to 4 is shown as "<5" (a cell, or a total of 1 to 4 itself);
+- when a breakdown's total is shown and exactly one cell is "<5", the total minus the
+  cells shown would give that cell away; so the smallest other non-zero cell is hidden too,
+  shown as "x" (complementary suppression; "x" because that count is 5 or more);
+- a reader who knows this rule also knows each "<5" is 1 to 4 and each "x" 5 or more, so
+  the total may still pin a hidden cell down (an "x" and a "<5" that make 6 can only be 5
+  and 1). While any hidden cell has only one possible value, the next-smallest non-zero
+  cell is hidden as well; when no cell is left, the total is hidden ("x") instead.
+
+Breakdowns without a shown total (placements started, completed and cancelled) only get
+the first rule. The narrative progress updates are included as their authors wrote them
+for the funder (submitted or approved ones only), without who wrote or approved them.
 
 Scope: the whole agenda, or the themes and action lines the definition names (a theme
 includes all its action lines). The agenda sections (indicators, action lines,
@@ -25,6 +43,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
@@ -64,8 +83,11 @@ from portal.models import Tenant
 from reporting.models import ReportDefinition
 from reporting.periods import Period, previous_period
 
-FIGURES_VERSION = 1
+# 2: only the chosen sections are stored, with "sections"; complementary suppression.
+FIGURES_VERSION = 2
 SUPPRESSED = "<5"
+# A count hidden only so that a "<5" beside it cannot be worked out from the total.
+HIDDEN = "x"
 SMALL_CELL = 5
 # Charts are drawn for at most this many indicators (those on themes and action lines
 # first, then the red ones): a report of a thousand charts helps nobody. The table lists all.
@@ -75,6 +97,57 @@ MAX_CHARTS = 12
 def suppress(count: int) -> int | str:
     """A count about people as a report may show it: 1 to 4 become "<5"."""
     return SUPPRESSED if 0 < count < SMALL_CELL else count
+
+
+def suppress_breakdown(
+    cells: Sequence[int], *, total: int | None
+) -> tuple[list[int | str], int | str | None]:
+    """The cells of a breakdown of counts about people and its ``total`` (None: the report
+    shows no total beside them) as a report may show them; see the module docstring.
+
+    Cells of 1 to 4 and a total of 1 to 4 become "<5". When the total is shown and a "<5"
+    cell could be worked out from it and the cells shown, the smallest other non-zero
+    cells become "x", one by one, until none can (or, when none is left, the total does)."""
+    shown: list[int | str] = [suppress(count) for count in cells]
+    if total is None:
+        return shown, None
+    shown_total = suppress(total)
+    hidden = {index for index, value in enumerate(shown) if isinstance(value, str)}
+    if not hidden or isinstance(shown_total, str):
+        return shown, shown_total
+    while _recoverable(
+        small=sum(1 for index in hidden if shown[index] == SUPPRESSED),
+        other=sum(1 for index in hidden if shown[index] == HIDDEN),
+        remainder=sum(cells[index] for index in hidden),
+    ):
+        others = [index for index, count in enumerate(cells) if count > 0 and index not in hidden]
+        if not others:
+            shown_total = HIDDEN
+            break
+        complement = min(others, key=lambda index: (cells[index], index))
+        shown[complement] = HIDDEN
+        hidden.add(complement)
+    return shown, shown_total
+
+
+def _recoverable(*, small: int, other: int, remainder: int) -> bool:
+    """Whether a reader who knows the rule can tell the value of a hidden cell, knowing
+    that ``small`` cells ("<5") are each 1 to 4, ``other`` cells ("x") each 5 or more, and
+    that together they are ``remainder`` (the total minus the cells shown): each hidden
+    cell must have at least two possible values."""
+    if small + other == 1:
+        return True
+    if small:
+        lowest = 1 if other else max(1, remainder - 4 * (small - 1))
+        highest = min(4, remainder - (small - 1) - 5 * other)
+        if lowest >= highest:
+            return True
+    if other:
+        lowest = 5 if other > 1 else max(5, remainder - 4 * small)
+        highest = remainder - small - 5 * (other - 1)
+        if lowest >= highest:
+            return True
+    return False
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -148,34 +221,84 @@ class Scope:
 # --- the figures ------------------------------------------------------------------------------
 
 
+# The sections with figures of their own, and those the summary's key figures are read from.
+SECTION_FIGURES = (
+    ReportDefinition.Section.INDICATORS,
+    ReportDefinition.Section.ACTION_LINES,
+    ReportDefinition.Section.MILESTONES,
+    ReportDefinition.Section.BUDGET,
+    ReportDefinition.Section.STAGES,
+    ReportDefinition.Section.PARTNERSHIP,
+    ReportDefinition.Section.UPDATES,
+)
+SUMMARY_READS = (
+    ReportDefinition.Section.INDICATORS,
+    ReportDefinition.Section.MILESTONES,
+    ReportDefinition.Section.BUDGET,
+    ReportDefinition.Section.STAGES,
+    ReportDefinition.Section.PARTNERSHIP,
+)
+
+
+def chosen_sections(definition: ReportDefinition) -> list[str]:
+    """The definition's known sections, in its order, each once."""
+    known = set(ReportDefinition.Section.values)
+    return list(dict.fromkeys(section for section in definition.sections if section in known))
+
+
+def stored_sections(figures: dict | None, definition: ReportDefinition) -> list[str]:
+    """The sections stored ``figures`` were built with, in order. Figures stored before they
+    recorded them (version 1) fall back to the definition's sections as they are now."""
+    if figures and "sections" in figures:
+        return list(figures["sections"])
+    return chosen_sections(definition)
+
+
+def stored_language(figures: dict | None, definition: ReportDefinition) -> str:
+    """The language stored ``figures`` were built in (all versions store it); the
+    definition's for a run without figures."""
+    return (figures or {}).get("language") or definition.language
+
+
 def report_figures(*, tenant: Tenant, definition: ReportDefinition, period: Period) -> dict:
-    """All figures of ``definition``'s report over ``period`` (see the module docstring),
-    with labels in the definition's language."""
+    """The figures of ``definition``'s report over ``period``: those of its chosen sections
+    only (see the module docstring), with labels in the definition's language."""
+    sections = chosen_sections(definition)
     with translation.override(definition.language):
         previous = previous_period(definition.period_kind, period)
         scope = Scope(tenant=tenant, definition=definition)
         context = {"tenant": tenant, "period": period, "previous": previous, "scope": scope}
-        indicators = _indicators(**context)
-        milestones = _milestones(**context)
-        budget = _budget(**context)
-        stages = _stages(**context)
-        partnership = _partnership(**context)
+        needed = set(sections)
+        if ReportDefinition.Section.SUMMARY in needed:
+            needed.update(SUMMARY_READS)
+        builders = {
+            ReportDefinition.Section.INDICATORS: lambda: _indicators(
+                **context, charts=ReportDefinition.Section.INDICATORS in sections
+            ),
+            ReportDefinition.Section.ACTION_LINES: lambda: _action_lines(**context),
+            ReportDefinition.Section.MILESTONES: lambda: _milestones(**context),
+            ReportDefinition.Section.BUDGET: lambda: _budget(**context),
+            ReportDefinition.Section.STAGES: lambda: _stages(**context),
+            ReportDefinition.Section.PARTNERSHIP: lambda: _partnership(**context),
+            ReportDefinition.Section.UPDATES: lambda: _updates(**context),
+        }
+        computed = {
+            section: builders[section]() for section in SECTION_FIGURES if section in needed
+        }
         figures = {
             "version": FIGURES_VERSION,
             "language": definition.language,
+            "sections": sections,
             "title": definition.title,
             "period": _period(period),
             "previous_period": _period(previous),
             "scope": _scope_description(scope),
-            "indicators": indicators,
-            "action_lines": _action_lines(**context),
-            "milestones": milestones,
-            "budget": budget,
-            "stages": stages,
-            "partnership": partnership,
-            "updates": _updates(**context),
         }
-        figures["summary"] = _summary(figures)
+        for section in sections:
+            if section == ReportDefinition.Section.SUMMARY:
+                figures["summary"] = _summary(computed)
+            elif section in computed:
+                figures[section] = computed[section]
         return figures
 
 
@@ -207,10 +330,13 @@ def _scope_description(scope: Scope) -> dict:
 # --- indicators -------------------------------------------------------------------------------
 
 
-def _indicators(*, tenant: Tenant, period: Period, previous: Period, scope: Scope) -> dict:
+def _indicators(
+    *, tenant: Tenant, period: Period, previous: Period, scope: Scope, charts: bool = True
+) -> dict:
     """Each indicator on the last day of the period: latest value, expected value on the
     target path, next target, red/amber/green, forecast; the counts per status at the end
-    of this period and of the previous one; charts for the first MAX_CHARTS. Three queries."""
+    of this period and of the previous one; charts for the first MAX_CHARTS (none when
+    ``charts`` is false: the summary reads only the counts). Three queries."""
     from agenda.charts import indicator_chart_svg
 
     indicators = list(
@@ -291,21 +417,20 @@ def _indicators(*, tenant: Tenant, period: Period, previous: Period, scope: Scop
         level = 0 if indicator.theme_id else 1 if indicator.action_line_id else 2
         return (level, {maths.RED: 0, maths.AMBER: 1}.get(summary.rag, 2), indicator.name)
 
-    charts = []
-    for indicator, summary in sorted(summaries, key=chart_order)[:MAX_CHARTS]:
-        charts.append(
-            {
-                "id": indicator.pk,
-                "name": indicator.name,
-                "svg": str(indicator_chart_svg(summary, id_prefix="report-chart")),
-            }
+    drawn = []
+    for indicator, summary in sorted(summaries, key=chart_order)[: MAX_CHARTS if charts else 0]:
+        svg = indicator_chart_svg(
+            summary, id_prefix="report-chart", marker_label=_("end of period")
+        )
+        drawn.append(
+            {"id": indicator.pk, "name": indicator.name, "unit": indicator.unit, "svg": str(svg)}
         )
     return {
         "rows": rows,
         "counts": counts,
         "previous_counts": previous_counts,
-        "charts": charts,
-        "charts_omitted": max(0, len(indicators) - len(charts)),
+        "charts": drawn,
+        "charts_omitted": max(0, len(indicators) - len(drawn)),
     }
 
 
@@ -475,12 +600,12 @@ def _budget(*, tenant: Tenant, period: Period, previous: Period, scope: Scope) -
 # --- stage places and placements --------------------------------------------------------------
 
 
-def _places(row) -> dict:
+def _places(row, places_filled: int | str) -> dict:
     return {
         "label": row.label,
         "opportunities": row.opportunities,
         "places_offered": row.places_offered,
-        "places_filled": suppress(row.places_filled),
+        "places_filled": places_filled,
     }
 
 
@@ -491,12 +616,28 @@ def _stages(*, tenant: Tenant, period: Period, previous: Period, scope: Scope) -
     before = {"tenant": tenant, "period_start": previous.start, "period_end": previous.end}
     totals, previous_totals = places_totals(**now), places_totals(**before)
     placements, previous_placements = placement_figures(**now), placement_figures(**before)
+    by_kind = places_by(**now, group_by="kind")
+    by_level = places_by(**now, group_by="level")
+
+    # Places filled per kind and per level, each a breakdown of the total places filled
+    # (the levels overlap, so they may add up to more; suppressed the same way).
+    filled = totals.places_filled
+    kind_cells, kind_total = suppress_breakdown(
+        [row.places_filled for row in by_kind], total=filled
+    )
+    level_cells, level_total = suppress_breakdown(
+        [row.places_filled for row in by_level], total=filled
+    )
+    total_filled = kind_total if isinstance(kind_total, str) else level_total
 
     def placement_row(figures) -> dict:
+        (started, completed, cancelled), _total = suppress_breakdown(
+            [figures.started, figures.completed, figures.cancelled], total=None
+        )
         return {
-            "started": suppress(figures.started),
-            "completed": suppress(figures.completed),
-            "cancelled": suppress(figures.cancelled),
+            "started": started,
+            "completed": completed,
+            "cancelled": cancelled,
             "school_rating": (
                 _decimal(Decimal(str(round(figures.school_rating_mean, 1))))
                 if figures.school_ratings >= SMALL_CELL
@@ -510,10 +651,11 @@ def _stages(*, tenant: Tenant, period: Period, previous: Period, scope: Scope) -
         }
 
     return {
-        "totals": _places(totals),
-        "previous_totals": _places(previous_totals),
-        "by_kind": [_places(row) for row in places_by(**now, group_by="kind")],
-        "by_level": [_places(row) for row in places_by(**now, group_by="level")],
+        "totals": _places(totals, total_filled),
+        # The previous period shows its total only, with no breakdown beside it.
+        "previous_totals": _places(previous_totals, suppress(previous_totals.places_filled)),
+        "by_kind": [_places(row, cell) for row, cell in zip(by_kind, kind_cells, strict=True)],
+        "by_level": [_places(row, cell) for row, cell in zip(by_level, level_cells, strict=True)],
         "placements": placement_row(placements),
         "previous_placements": placement_row(previous_placements),
         "kind_labels": {code: str(label) for code, label in Opportunity.Kind.choices},
@@ -524,7 +666,8 @@ def _stages(*, tenant: Tenant, period: Period, previous: Period, scope: Scope) -
 
 
 def _partnership(*, tenant: Tenant, period: Period, previous: Period, scope: Scope) -> dict:
-    """Contacts logged, organisations added and agreements started, per kind. Three queries."""
+    """Contacts logged, organisations added and agreements started, per kind. Three queries.
+    Contacts are about people: their counts per kind and totals are suppressed."""
     window = {
         "tenant": tenant,
         "period_start": period.start,
@@ -535,28 +678,36 @@ def _partnership(*, tenant: Tenant, period: Period, previous: Period, scope: Sco
     organisations = organisations_added_by_kind(**window)
     agreements = agreement_figures(**window)
 
-    def rows(kind_counts, *, about_people: bool) -> list[dict]:
-        show = suppress if about_people else (lambda n: n)
-        return [
-            {
-                "kind": row.kind,
-                "label": row.label,
-                "count": show(row.count),
-                "previous": show(row.previous),
-            }
-            for row in kind_counts
+    def breakdown(kind_counts, *, about_people: bool) -> tuple[list[dict], int | str, int | str]:
+        """The rows per kind, the total of the period and that of the previous one."""
+        now = [row.count for row in kind_counts]
+        before = [row.previous for row in kind_counts]
+        if about_people:
+            (now, total), (before, previous_total) = (
+                suppress_breakdown(now, total=sum(now)),
+                suppress_breakdown(before, total=sum(before)),
+            )
+        else:
+            total, previous_total = sum(now), sum(before)
+        rows = [
+            {"kind": row.kind, "label": row.label, "count": count, "previous": earlier}
+            for row, count, earlier in zip(kind_counts, now, before, strict=True)
         ]
+        return rows, total, previous_total
 
+    contacts, contacts_total, contacts_previous = breakdown(interactions, about_people=True)
+    added, added_total, added_previous = breakdown(organisations, about_people=False)
+    started, started_total, started_previous = breakdown(agreements.started, about_people=False)
     return {
-        "interactions": rows(interactions, about_people=True),
-        "interactions_total": sum(row.count for row in interactions),
-        "interactions_previous_total": sum(row.previous for row in interactions),
-        "organisations": rows(organisations, about_people=False),
-        "organisations_total": sum(row.count for row in organisations),
-        "organisations_previous_total": sum(row.previous for row in organisations),
-        "agreements": rows(agreements.started, about_people=False),
-        "agreements_total": sum(row.count for row in agreements.started),
-        "agreements_previous_total": sum(row.previous for row in agreements.started),
+        "interactions": contacts,
+        "interactions_total": contacts_total,
+        "interactions_previous_total": contacts_previous,
+        "organisations": added,
+        "organisations_total": added_total,
+        "organisations_previous_total": added_previous,
+        "agreements": started,
+        "agreements_total": started_total,
+        "agreements_previous_total": started_previous,
         "agreements_active": agreements.active_at_end,
         "agreements_previously_active": agreements.active_at_previous_end,
         "kinds": {
@@ -618,7 +769,8 @@ def _update_period_label(update: ProgressUpdate) -> str:
 
 
 def _summary(figures: dict) -> dict:
-    """The key figures with their value in the previous period and the change."""
+    """The key figures with their value in the previous period and the change, read from
+    the figures of the sections in SUMMARY_READS."""
     indicators = figures["indicators"]
     milestones = figures["milestones"]
     stages = figures["stages"]

@@ -16,7 +16,7 @@ from agenda.models import ActionLine, Theme
 from portal.models import Membership, Tenant
 from portal.roles import Role
 from reporting.models import ReportDefinition
-from reporting.periods import Period, finished_periods, is_finished, period_from_start
+from reporting.periods import finished_periods
 from reporting.services.definitions import MAX_DAYS_AFTER_PERIOD_END
 
 # How many finished periods the request form offers.
@@ -163,14 +163,15 @@ class ReportDefinitionForm(forms.Form):
 
 class ReportRunRequestForm(forms.Form):
     """A finished period of the definition's kind. The choice lists the latest finished
-    periods; an older one may be posted too, but never one that has not ended."""
+    periods; an older one may be posted too. The form only reads the date: which periods may
+    be requested is the service's rule (``report_run_request``), whose refusal the view shows
+    at this field."""
 
     period_start = forms.CharField(label=_("Period"), widget=forms.Select)
 
     def __init__(self, *args, definition: ReportDefinition, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.definition = definition
-        self.today = today
         self.periods = finished_periods(
             definition.period_kind, today=today, count=REQUESTABLE_PERIODS
         )
@@ -179,21 +180,9 @@ class ReportRunRequestForm(forms.Form):
         ]
 
     def clean_period_start(self) -> datetime.date:
-        raw = self.cleaned_data["period_start"]
         try:
-            start = datetime.date.fromisoformat(raw)
-            period: Period = period_from_start(self.definition.period_kind, start)
+            return datetime.date.fromisoformat(self.cleaned_data["period_start"])
         except ValueError:
             raise ValidationError(
                 _("Choose one of the periods in the list."), code="invalid_period"
             ) from None
-        if not is_finished(period, self.today):
-            raise ValidationError(
-                _(
-                    "%(period)s has not finished yet. A report can be requested once its "
-                    "period has ended."
-                ),
-                code="period_not_finished",
-                params={"period": period.label()},
-            )
-        return start

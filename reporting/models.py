@@ -191,7 +191,7 @@ class ReportRun(TenantOwned):
         ordering = ["-period_end", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["definition", "period_start", "period_end"],
+                fields=["tenant", "definition", "period_start", "period_end"],
                 name="report_run_one_per_period",
             ),
             models.CheckConstraint(

@@ -196,16 +196,17 @@ def css_string(text: str) -> str:
 
 
 def report_html(*, tenant: Tenant, run, figures: dict, generated_at=None) -> str:
-    """The report of ``run`` as HTML, in the definition's language."""
+    """The report of ``run`` as HTML, with the sections and in the language its ``figures``
+    were built with."""
+    from reporting.figures import stored_language, stored_sections
     from reporting.models import ReportDefinition
 
     definition = run.definition
     generated_at = generated_at or timezone.now()
     brand = tenant.brand_colour if BRAND_COLOUR.match(tenant.brand_colour or "") else None
-    with translation.override(definition.language):
-        sections = [
-            section for section in definition.sections if section in ReportDefinition.Section.values
-        ]
+    language = stored_language(figures, definition)
+    with translation.override(language):
+        sections = stored_sections(figures, definition)
         context = {
             "tenant": tenant,
             "definition": definition,
@@ -219,7 +220,7 @@ def report_html(*, tenant: Tenant, run, figures: dict, generated_at=None) -> str
             "brand_text_colour": text_colour_on(brand or DEFAULT_BRAND_COLOUR),
             "logo": logo_data_uri(tenant),
             "generated_at": timezone.localtime(generated_at),
-            "language": definition.language,
+            "language": language,
         }
         generated_on = date_format(context["generated_at"], "j F Y")
         # The running header and footer are drawn by the print stylesheet (@page margin

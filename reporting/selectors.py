@@ -1,6 +1,12 @@
 """Reads of the report pages: definitions with their latest run, a definition's runs, one run,
 and the cross-tenant overview of a funder.
 
+Who reads which report is decided here, once (``report_audience_filter``): reports for the
+programme office itself (audience "internal") are read only by those who make reports; a
+funder reads the reports written for provinces and funders. The pages, the API and the
+overview across tenants all go through the functions below, so an internal report is never
+listed, shown or downloaded for a funder (its id is a 404, as another tenant's is).
+
 Lists never load a run's stored figures (they can be large); the run page and the funder
 overview read only what they show. Every function runs a fixed number of queries, however
 many definitions, runs or tenants there are.
@@ -8,13 +14,16 @@ many definitions, runs or tenants there are.
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, QuerySet
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from agenda.models import ActionLine
 from portal.models import Membership, Tenant, User
-from portal.roles import PERMISSIONS
+from portal.roles import PERMISSIONS, Role
 from reporting.models import ReportDefinition, ReportRun
 from reporting.periods import Period
 
@@ -37,16 +46,55 @@ RUN_LIST_FIELDS = (
 )
 
 
+# Audiences of the reports a member reads who does not make reports (a funder).
+EXTERNAL_AUDIENCES = (ReportDefinition.Audience.PROVINCE, ReportDefinition.Audience.FUNDER)
+
+
+def report_audience_filter(membership: Membership, *, prefix: str = "") -> Q:
+    """The reports ``membership`` may read, as a filter on definitions (``prefix=""``) or on
+    runs (``prefix="definition__"``): the one rule of who reads which audience.
+
+    Those who make reports (``reports.manage``: programme office, leads) read every report;
+    everyone else who sees reports (funders) reads only those written for provinces and
+    funders, never the internal ones."""
+    if membership.can("reports.manage"):
+        return Q()
+    return Q(**{f"{prefix}audience__in": EXTERNAL_AUDIENCES})
+
+
+def report_audience_readable_by(membership: Membership, audience: str) -> bool:
+    """``report_audience_filter`` for one definition's audience, in Python (for checks that
+    have the definition in hand, such as its recipients)."""
+    return membership.can("reports.manage") or audience in EXTERNAL_AUDIENCES
+
+
+def report_definitions_visible_to(
+    *, tenant: Tenant, membership: Membership
+) -> QuerySet[ReportDefinition]:
+    """The tenant's definitions that ``membership`` may read."""
+    return ReportDefinition.objects.for_tenant(tenant).filter(report_audience_filter(membership))
+
+
+def report_runs_visible_to(*, tenant: Tenant, membership: Membership) -> QuerySet[ReportRun]:
+    """The tenant's runs of the definitions that ``membership`` may read (the pages and the
+    API both start here)."""
+    return ReportRun.objects.for_tenant(tenant).filter(
+        report_audience_filter(membership, prefix="definition__")
+    )
+
+
 def _with_period(run: ReportRun) -> ReportRun:
     run.period = Period(run.period_start, run.period_end)
     return run
 
 
-def report_definition_list(*, tenant: Tenant) -> list[ReportDefinition]:
-    """The tenant's definitions, each with ``latest_run`` (or None) and its schedule:
-    two queries in all."""
+def report_definition_list(*, tenant: Tenant, membership: Membership) -> list[ReportDefinition]:
+    """The tenant's definitions that ``membership`` may read, each with ``latest_run`` (or
+    None) and its schedule: two queries in all."""
     definitions = list(
-        ReportDefinition.objects.for_tenant(tenant).select_related("schedule").order_by("title")
+        report_definitions_visible_to(tenant=tenant, membership=membership)
+        .select_related("schedule")
+        .order_by("title")
     )
     latest = _latest_runs(
         ReportRun.objects.for_tenant(tenant).filter(definition__in=[d.pk for d in definitions])
@@ -67,10 +115,15 @@ def _latest_runs(runs: QuerySet[ReportRun]) -> dict[int, ReportRun]:
 
 
 def report_definition_get(
-    *, tenant: Tenant, reportdefinition_id: int, with_recipients: bool = False
+    *,
+    tenant: Tenant,
+    membership: Membership,
+    reportdefinition_id: int,
+    with_recipients: bool = False,
 ) -> ReportDefinition:
-    """One definition of the tenant, its scope and schedule; recipients (personal data) only
-    when asked for, for those who manage reports. Raises DoesNotExist for another tenant's id."""
+    """One definition of the tenant that ``membership`` may read, its scope and schedule;
+    recipients (personal data) only when asked for, for those who manage reports. Raises
+    DoesNotExist for another tenant's id and for a report the member may not read."""
     prefetches: list = [
         "themes",
         Prefetch(
@@ -88,7 +141,7 @@ def report_definition_get(
             )
         )
     return (
-        ReportDefinition.objects.for_tenant(tenant)
+        report_definitions_visible_to(tenant=tenant, membership=membership)
         .select_related("schedule")
         .prefetch_related(*prefetches)
         .get(pk=reportdefinition_id)
@@ -106,9 +159,12 @@ def report_run_list(*, tenant: Tenant, definition: ReportDefinition) -> list[Rep
     return [_with_period(run) for run in runs]
 
 
-def report_run_get(*, tenant: Tenant, reportrun_id: int, with_figures: bool = True) -> ReportRun:
-    """One run of the tenant with its definition. Raises DoesNotExist for another tenant's id."""
-    runs = ReportRun.objects.for_tenant(tenant).select_related("definition")
+def report_run_get(
+    *, tenant: Tenant, membership: Membership, reportrun_id: int, with_figures: bool = True
+) -> ReportRun:
+    """One run of the tenant with its definition, if ``membership`` may read its report.
+    Raises DoesNotExist for another tenant's id and for a report the member may not read."""
+    runs = report_runs_visible_to(tenant=tenant, membership=membership).select_related("definition")
     if not with_figures:
         runs = runs.defer("figures")
     return _with_period(runs.get(pk=reportrun_id))
@@ -186,32 +242,65 @@ class FunderOverview:
     figure_rows: list[FigureRow]
 
 
+def _memberships_reading_reports(*, user: User) -> QuerySet[Membership]:
+    """The user's memberships whose role may see reports and that may be used now.
+
+    Leaves out what ``portal.access.membership_needs_mfa`` holds back on the tenant's own
+    pages: an admin without TOTP in a tenant that demands it. That function asks the
+    database once per membership; here the same rule is one ``Exists`` in the one query, so
+    the overview's query count does not grow with the user's tenants (a test checks that
+    both agree)."""
+    has_totp = Exists(
+        Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP)
+    )
+    return (
+        Membership.objects.unscoped_all_tenants()
+        .filter(user=user, role__in=PERMISSIONS["reports.view"])
+        .exclude(Q(role=Role.ADMIN, tenant__require_mfa_for_admins=True) & ~has_totp)
+    )
+
+
+def _visible_in_tenants(memberships: list[Membership], *, prefix: str = "") -> Q:
+    """Definitions (or runs, with ``prefix="definition__"``) of the memberships' tenants that
+    each membership may read: one OR of per-tenant filters, still one query."""
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(tenant_id=membership.tenant_id) & report_audience_filter(membership, prefix=prefix)
+            for membership in memberships
+        ),
+    )
+
+
 def funder_overview(*, user: User) -> FunderOverview:
     """Every report of every tenant where ``user`` holds a role that may see reports, and the
     key figures of each of those tenants side by side.
 
     Crosses tenants on purpose, but only along the user's own memberships: a tenant where
-    they are not a member, or whose role may not see reports, contributes nothing. Four
-    queries, however many tenants and runs.
+    they are not a member, whose role may not see reports, or whose two-factor policy they
+    have not met yet, contributes nothing; in each tenant only the reports their role may
+    read (``report_audience_filter``). Four queries, however many tenants and runs.
     """
     memberships = list(
-        Membership.objects.unscoped_all_tenants()
-        .filter(user=user, role__in=PERMISSIONS["reports.view"])
+        _memberships_reading_reports(user=user)
         .select_related("tenant")
         .order_by("tenant__name", "tenant_id")
     )
     if not memberships:
         return FunderOverview(tenants=[], figure_rows=[])
     by_tenant = {m.tenant_id: TenantReports(tenant=m.tenant, membership=m) for m in memberships}
-    tenant_ids = list(by_tenant)
 
     definitions = list(
         ReportDefinition.objects.unscoped_all_tenants()
-        .filter(tenant_id__in=tenant_ids)
+        .filter(_visible_in_tenants(memberships))
         .select_related("schedule")
         .order_by("title", "id")
     )
-    latest = _latest_runs(ReportRun.objects.unscoped_all_tenants().filter(tenant_id__in=tenant_ids))
+    latest = _latest_runs(
+        ReportRun.objects.unscoped_all_tenants().filter(
+            _visible_in_tenants(memberships, prefix="definition__")
+        )
+    )
     for definition in definitions:
         definition.latest_run = latest.get(definition.pk)
         by_tenant[definition.tenant_id].definitions.append(definition)
@@ -219,8 +308,8 @@ def funder_overview(*, user: User) -> FunderOverview:
     # The newest finished report with a summary of each tenant; only its summary is read.
     key_runs = (
         ReportRun.objects.unscoped_all_tenants()
+        .filter(_visible_in_tenants(memberships, prefix="definition__"))
         .filter(
-            tenant_id__in=tenant_ids,
             status=ReportRun.Status.DONE,
             definition__sections__contains=[ReportDefinition.Section.SUMMARY],
         )
@@ -250,10 +339,6 @@ def funder_overview(*, user: User) -> FunderOverview:
 
 
 def report_tenant_count_for_user(*, user: User) -> int:
-    """In how many tenants ``user`` may see reports: the overview across tenants is offered
-    from two on."""
-    return (
-        Membership.objects.unscoped_all_tenants()
-        .filter(user=user, role__in=PERMISSIONS["reports.view"])
-        .count()
-    )
+    """In how many tenants ``user`` may see reports (as on the overview across tenants, which
+    is offered from two on)."""
+    return _memberships_reading_reports(user=user).count()

@@ -37,12 +37,12 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework import exceptions, permissions
 from rest_framework.viewsets import GenericViewSet
 
+from portal.access import membership_needs_mfa
 from portal.api.permissions import TenantRolePermission
 from portal.api.throttling import AnonymousRateThrottle, TokenRateThrottle
 from portal.models import Membership, PersonalToken, Tenant
 from portal.roles import Role
 from portal.selectors import membership_get
-from portal.tokens import membership_needs_mfa
 
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 

@@ -22,6 +22,7 @@ from agenda.models import ActionLine, Theme
 from portal.models import Membership, Tenant, User
 from portal.services import audit_record
 from reporting.models import ReportDefinition, ReportSchedule
+from reporting.selectors import report_audience_readable_by
 
 MAX_DAYS_AFTER_PERIOD_END = 365
 
@@ -108,6 +109,21 @@ def _clean_fields(*, tenant: Tenant, definition: ReportDefinition | None, fields
         field="recipient_memberships",
         message=_("Recipients must be members of this partnership."),
     )
+    unable = [
+        membership
+        for membership in cleaned["recipient_memberships"]
+        if not report_audience_readable_by(membership, fields["audience"])
+    ]
+    if unable:
+        raise ValidationError(
+            {
+                "recipient_memberships": _(
+                    "An internal report is for the programme office: %(names)s cannot open "
+                    "it. Remove them from the recipients or choose another audience."
+                )
+                % {"names": ", ".join(m.user.full_name or m.user.email for m in unable)}
+            }
+        )
     cleaned["recipient_emails"] = _clean_emails(fields["recipient_emails"])
     return cleaned
 

@@ -2,8 +2,8 @@
 PDF (the worker's part), and dispatch the runs of due schedules.
 
 A run moves ``queued -> running -> done`` (or ``failed``; a retry puts it back to
-``queued``). ``ReportRun`` is unique per (definition, period), so two requests, two beats or
-a redelivered task never make two reports. Generation is safe to run any number of times:
+``queued``). ``ReportRun`` is unique per (tenant, definition, period), so two requests, two
+beats or a redelivered task never make two reports. Generation is safe to run any number of times:
 
 - a done run is never touched again (a redelivered task finds it done and stops);
 - while one worker renders a run it holds a PostgreSQL advisory lock on it (session level);
@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -62,6 +63,9 @@ ADVISORY_LOCK_CLASS = 7302  # pg_advisory locks of report runs: (class, run id)
 # broker that cannot redeliver (the embedded filesystem broker), or one that could not be
 # queued at all. Re-sending is harmless (see the module docstring).
 STALE_AFTER = datetime.timedelta(minutes=10)
+# How far back a report may be requested: older periods predate any partnership's data, and
+# a date near year 1 would overflow the figures' previous period in the worker.
+MAX_YEARS_BACK = 10
 
 
 class ReportDownload(NamedTuple):
@@ -77,30 +81,41 @@ def report_run_request(
 ) -> ReportRun:
     """Ask for the report of ``definition`` over the period starting on ``period_start``.
 
-    The period must have finished and the definition must have sections. A run that exists
-    for that period already is returned as it is (asking twice makes one report)."""
+    The period must have finished, start no more than ``MAX_YEARS_BACK`` years ago, and the
+    definition must have sections. A run that exists for that period already is returned as
+    it is (asking twice makes one report)."""
     if definition.tenant_id != tenant.pk:
-        raise ValidationError({"definition": _("Choose a report of this partnership.")})
+        raise _refused("definition", _("Choose a report of this partnership."), "other_tenant")
     if not definition.sections:
-        raise ValidationError(
-            {"definition": _("This report has no sections. Add at least one section first.")},
-            code="no_sections",
+        raise _refused(
+            "definition",
+            _("This report has no sections. Add at least one section first."),
+            "no_sections",
         )
     try:
         period = period_from_start(definition.period_kind, period_start)
     except ValueError:
-        raise ValidationError(
-            {"period_start": _("Choose a period from the list.")}, code="invalid_period"
+        raise _refused(
+            "period_start", _("Choose one of the periods in the list."), "invalid_period"
         ) from None
-    if not is_finished(period, timezone.localdate()):
-        raise ValidationError(
-            {
-                "period_start": _(
-                    "%(period)s has not finished yet. A report covers a finished period only."
-                )
-                % {"period": period.label()}
-            },
-            code="unfinished",
+    today = timezone.localdate()
+    earliest = earliest_period_start(today)
+    if period.start < earliest:
+        raise _refused(
+            "period_start",
+            _(
+                "Reports go back at most %(years)s years: choose a period that starts on or "
+                "after %(date)s."
+            )
+            % {"years": MAX_YEARS_BACK, "date": date_format(earliest, "DATE_FORMAT")},
+            "too_old",
+        )
+    if not is_finished(period, today):
+        raise _refused(
+            "period_start",
+            _("%(period)s has not finished yet. A report covers a finished period only.")
+            % {"period": period.label()},
+            "unfinished",
         )
     with transaction.atomic():
         run, created = _run_get_or_create(
@@ -116,6 +131,21 @@ def report_run_request(
             )
             _enqueue(run)
     return run
+
+
+def _refused(field: str, message: str, code: str) -> ValidationError:
+    """A refusal keyed by the field it is about, its code kept (a dict's own code is lost)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def earliest_period_start(today: datetime.date) -> datetime.date:
+    """The earliest day a requested period may start: ``MAX_YEARS_BACK`` years before today
+    (28 February for 29 February)."""
+    year = today.year - MAX_YEARS_BACK
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
 
 
 def report_run_retry(*, tenant: Tenant, actor: User | None, run: ReportRun) -> ReportRun:
@@ -179,13 +209,16 @@ def report_run_filename(run: ReportRun, *, extension: str) -> str:
 def report_schedule_due_period(schedule: ReportSchedule, *, today: datetime.date) -> Period | None:
     """The period a schedule should have a run for today, or None.
 
-    Only the latest finished period counts, once ``days_after_period_end`` days have passed
-    since it ended; older periods are never made up for, and periods ending before
+    That is the newest period whose ``days_after_period_end`` days have passed since it
+    ended: with a wait longer than the period itself (a month and 45 days) it is not the
+    latest finished period but an earlier one, and each period still gets its turn when the
+    dispatch runs every day. Older periods are never made up for, and periods ending before
     ``starts_on`` are not reported."""
     kind = schedule.definition.period_kind
-    period = previous_period(kind, period_containing(kind, today))
-    if today < period.end + datetime.timedelta(days=schedule.days_after_period_end):
-        return None
+    last_day = today - datetime.timedelta(days=schedule.days_after_period_end)
+    period = period_containing(kind, last_day)
+    if period.end > last_day:
+        period = previous_period(kind, period)
     if schedule.starts_on is not None and period.end < schedule.starts_on:
         return None
     return period

@@ -11,10 +11,11 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from portal.models import AuditEvent
 from portal.roles import Role
-from reporting.models import ReportRun, report_storage, report_upload_to
+from reporting.models import ReportDefinition, ReportRun, report_storage, report_upload_to
 from reporting.tests.factories import ReportDefinitionFactory, ReportRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,65 @@ def test_download_gives_the_stored_bytes_every_time_and_is_audited(tenant_a, api
         action="report_run.download", actor=tenant_a.member(Role.FUNDER).user
     )
     assert downloads.count() == 2
+
+
+def test_the_download_names_its_file_as_the_pages_do(tenant_a, api_client_for, client_for):
+    # given a done run of a report whose title is not plain ASCII
+    definition = ReportDefinitionFactory(tenant=tenant_a.tenant, title="Rapportage “Zuid” – Q1")
+    run = done_run(definition)
+    client = api_client_for(tenant_a.member(Role.FUNDER), read_only=True)
+
+    # when it is downloaded through the API and on the page
+    api = client.get(runs_url(tenant_a, f"{run.pk}/download/"))
+    page = client_for(tenant_a.member(Role.FUNDER)).get(
+        f"/{tenant_a.tenant.slug}/reports/runs/{run.pk}/download/"
+    )
+
+    # then both carry the same headers, built by Django's content_disposition_header
+    expected = content_disposition_header(
+        as_attachment=True,
+        filename=f"rapportage-zuid-q1-{run.period_start:%Y-%m-%d}-{run.period_end:%Y-%m-%d}.pdf",
+    )
+    assert api.status_code == page.status_code == 200
+    assert api["Content-Disposition"] == page["Content-Disposition"] == expected
+    assert api["Cache-Control"] == page["Cache-Control"] == "private, no-store"
+    assert api["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_funder_gets_no_internal_reports(tenant_a, api_client_for):
+    # given a done run of an internal report and one of a report for the province
+    internal = done_run(
+        ReportDefinitionFactory(tenant=tenant_a.tenant, audience=ReportDefinition.Audience.INTERNAL)
+    )
+    province = done_run(
+        ReportDefinitionFactory(tenant=tenant_a.tenant, audience=ReportDefinition.Audience.PROVINCE)
+    )
+    funder = api_client_for(tenant_a.member(Role.FUNDER), read_only=True)
+    lead = api_client_for(tenant_a.member(Role.LEAD), read_only=True)
+
+    # when the funder and the lead list, read and download them
+    funder_list = funder.get(runs_url(tenant_a)).json()["results"]
+    lead_list = lead.get(runs_url(tenant_a)).json()["results"]
+    funder_reads = [
+        funder.get(runs_url(tenant_a, f"{internal.pk}/")),
+        funder.get(runs_url(tenant_a, f"{internal.pk}/download/")),
+        funder.get(runs_url(tenant_a, f"{province.pk}/download/")),
+    ]
+    lead_reads = [
+        lead.get(runs_url(tenant_a, f"{internal.pk}/")),
+        lead.get(runs_url(tenant_a, f"{internal.pk}/download/")),
+    ]
+
+    # then the internal run does not exist for the funder; the lead has both
+    assert [run["id"] for run in funder_list] == [province.pk]
+    assert sorted(run["id"] for run in lead_list) == sorted([internal.pk, province.pk])
+    assert [response.status_code for response in funder_reads] == [404, 404, 200]
+    assert [response.status_code for response in lead_reads] == [200, 200]
+    assert not AuditEvent.objects.filter(
+        action="report_run.download",
+        actor=tenant_a.member(Role.FUNDER).user,
+        target_id=str(internal.pk),
+    ).exists()
 
 
 def test_a_run_that_is_not_done_cannot_be_downloaded(tenant_a, api_client_for):

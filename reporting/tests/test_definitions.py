@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agenda.tests.factories import ActionLineFactory, ThemeFactory
 from portal.models import AuditEvent
@@ -138,6 +138,43 @@ def test_a_title_is_unique_within_a_tenant_only(tenant_a, tenant_b):
     # then A refuses it and B accepts it
     assert "title" in refused.value.message_dict
     assert in_b.tenant == tenant_b.tenant
+
+
+def test_an_internal_report_goes_to_those_who_may_open_it(tenant_a):
+    # given a report for funders with the funder member as a recipient
+    tenant = tenant_a.tenant
+    funder = tenant_a.member(Role.FUNDER)
+    definition = report_definition_create(
+        tenant=tenant, actor=None, **fields(recipient_memberships=[funder])
+    )
+
+    # when it is made internal with the funder still a recipient, and an internal report is
+    # defined for the admin and the lead
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        report_definition_update(
+            tenant=tenant,
+            actor=None,
+            definition=definition,
+            **fields(audience="internal", recipient_memberships=[funder]),
+        )
+    internal = report_definition_create(
+        tenant=tenant,
+        actor=None,
+        **fields(
+            title="Intern",
+            audience="internal",
+            recipient_memberships=[tenant_a.member(Role.ADMIN), tenant_a.member(Role.LEAD)],
+        ),
+    )
+
+    # then the funder is refused as a recipient by name, and the definition is unchanged;
+    # the office's internal report is made
+    message = refused.value.message_dict["recipient_memberships"][0]
+    assert "cannot open it" in message
+    assert (funder.user.full_name or funder.user.email) in message
+    definition.refresh_from_db()
+    assert definition.audience == ReportDefinition.Audience.FUNDER
+    assert internal.recipient_memberships.count() == 2
 
 
 def test_update_changes_fields_and_relations_and_records_what_changed(tenant_a):

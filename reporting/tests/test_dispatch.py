@@ -1,5 +1,6 @@
-"""The periodic dispatch: a due schedule makes one run for the latest finished period, never
-two (one after the other or at the same moment), never one for an older period."""
+"""The periodic dispatch: a due schedule makes one run for the newest period whose waiting
+days have passed, never two (one after the other or at the same moment), never one for an
+older period; a wait longer than the period itself still reports every period once."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db import connections
 from portal.models import AuditEvent
 from portal.tests.factories import TenantFactory
 from reporting.models import ReportRun
+from reporting.periods import period_containing
 from reporting.services import runs as services
 from reporting.tests.factories import ReportRunFactory, ReportScheduleFactory
 
@@ -20,8 +22,9 @@ D = datetime.date
 
 @pytest.mark.django_db
 def test_a_schedule_is_due_ten_days_after_the_quarter_ends(django_capture_on_commit_callbacks):
-    # given a quarterly schedule that runs 10 days after each quarter
-    schedule = ReportScheduleFactory(days_after_period_end=10)
+    # given a quarterly schedule, made at the start of 2026, that runs 10 days after each
+    # quarter (so Q4 2025, which ended before it was made, is not reported)
+    schedule = ReportScheduleFactory(days_after_period_end=10, starts_on=D(2026, 1, 1))
 
     # when the dispatch runs on the 9th and on the 10th day after Q1 ends
     with django_capture_on_commit_callbacks() as callbacks:
@@ -180,3 +183,67 @@ def test_runs_waiting_too_long_are_sent_again():
 
     # then only the old queued one is sent again
     assert resent == [old.pk]
+
+
+def dispatch_every_day(first: datetime.date, last: datetime.date) -> list[tuple]:
+    """Run the dispatch on each day from ``first`` to ``last``; (day, period) of each run made."""
+    made = []
+    day = first
+    while day <= last:
+        made.extend(
+            (day, (run.period_start, run.period_end))
+            for run in services.report_schedules_dispatch(today=day)
+        )
+        day += datetime.timedelta(days=1)
+    return made
+
+
+@pytest.mark.django_db
+def test_a_month_with_45_days_to_wait_reports_every_month_once():
+    # given a monthly schedule from January 2026 that waits 45 days after each month: longer
+    # than a month, so a month is due only after the next one has ended
+    ReportScheduleFactory(
+        definition__period_kind="month", days_after_period_end=45, starts_on=D(2026, 1, 1)
+    )
+
+    # when the dispatch runs every day of 2026 and into 2027, past December's due day
+    made = dispatch_every_day(D(2026, 1, 1), D(2027, 2, 14))
+
+    # then each month of 2026 got its run exactly once, on its 45th day after the month
+    months = [period for _day, period in made]
+    assert months == [
+        (D(2026, month, 1), period_containing("month", D(2026, month, 1)).end)
+        for month in range(1, 13)
+    ]
+    assert all(day == end + datetime.timedelta(days=45) for day, (_start, end) in made)
+    assert ReportRun.objects.count() == 12
+
+
+@pytest.mark.django_db
+def test_a_quarter_with_100_days_to_wait_reports_every_quarter_once():
+    # given a quarterly schedule from January 2026 that waits 100 days after each quarter
+    ReportScheduleFactory(days_after_period_end=100, starts_on=D(2026, 1, 1))
+
+    # when the dispatch runs every day until Q4 2026 is due (10 April 2027)
+    made = dispatch_every_day(D(2026, 1, 1), D(2027, 4, 10))
+
+    # then each quarter of 2026 got its run exactly once, on its 100th day after the quarter
+    assert made == [
+        (D(2026, 7, 9), (D(2026, 1, 1), D(2026, 3, 31))),
+        (D(2026, 10, 8), (D(2026, 4, 1), D(2026, 6, 30))),
+        (D(2027, 1, 8), (D(2026, 7, 1), D(2026, 9, 30))),
+        (D(2027, 4, 10), (D(2026, 10, 1), D(2026, 12, 31))),
+    ]
+    assert ReportRun.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_long_wait_reports_the_newest_due_period_not_the_latest_finished_one():
+    # given a monthly schedule waiting 45 days
+    schedule = ReportScheduleFactory(definition__period_kind="month", days_after_period_end=45)
+
+    # when it is asked on 20 May 2026 (April ended 20 days ago, March 50 days ago)
+    due = services.report_schedule_due_period(schedule, today=D(2026, 5, 20))
+
+    # then March is due, not April
+    assert (due.start, due.end) == (D(2026, 3, 1), D(2026, 3, 31))

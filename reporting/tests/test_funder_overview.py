@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
@@ -15,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import empty
 
+from portal.access import membership_needs_mfa
 from portal.roles import Role
 from portal.tests.factories import MembershipFactory, TenantFactory, UserFactory
 from reporting.models import ReportRun, report_storage, report_upload_to
 from reporting.periods import finished_periods
-from reporting.selectors import funder_overview
+from reporting.selectors import funder_overview, report_tenant_count_for_user
 from reporting.tests.factories import ReportDefinitionFactory, ReportRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +226,124 @@ def test_header_links_the_overview_for_readers_of_reports_in_several_tenants(ten
     link = f'href="{OVERVIEW}"'
     assert link in pages["sanne@example.org"]
     assert link not in pages["joost@example.org"]
+
+
+# --- the two-factor policy of each tenant ------------------------------------------------------
+
+
+def test_an_admin_without_totp_sees_nothing_of_a_tenant_that_demands_it(tenant_a, tenant_b):
+    # given Sanne, admin of A (which demands two-factor authentication of its admins) and
+    # funder of B, without TOTP; each tenant has a report with a summary
+    tenant_a.tenant.require_mfa_for_admins = True
+    tenant_a.tenant.save()
+    sanne = UserFactory()
+    MembershipFactory(tenant=tenant_a.tenant, user=sanne, role=Role.ADMIN)
+    MembershipFactory(tenant=tenant_b.tenant, user=sanne, role=Role.FUNDER)
+    run_a = done_run(
+        ReportDefinitionFactory(tenant=tenant_a.tenant, title="Rapportage A"),
+        figures=summary(111, 1),
+    )
+    done_run(ReportDefinitionFactory(tenant=tenant_b.tenant), figures=summary(222, 2))
+
+    # when she opens the overview (A's own reports page sends her to set up TOTP)
+    response = english(sanne).get(OVERVIEW)
+    own_page = english(sanne).get(reverse("report_overview", args=[tenant_a.tenant.slug]))
+
+    # then A is left out, as on A's own pages; B is there and counted alone
+    text = response.content.decode().split('<main id="main"')[1]
+    assert own_page.status_code == 302
+    assert [entry.tenant for entry in response.context["overview"].tenants] == [tenant_b.tenant]
+    assert "Rapportage A" not in text and ">111<" not in text
+    assert reverse("report_run_download", args=[tenant_a.tenant.slug, run_a.pk]) not in text
+    assert report_tenant_count_for_user(user=sanne) == 1
+
+    # and once she has set up TOTP, A is there too
+    TOTP.activate(sanne, generate_totp_secret())
+    assert [entry.tenant for entry in funder_overview(user=sanne).tenants] == [
+        tenant_a.tenant,
+        tenant_b.tenant,
+    ]
+    assert report_tenant_count_for_user(user=sanne) == 2
+
+
+def test_the_overview_leaves_out_exactly_what_the_mfa_rule_holds_back():
+    # given a user with and one without TOTP, each in every combination of role and policy
+    with_totp, without_totp = UserFactory(), UserFactory()
+    TOTP.activate(with_totp, generate_totp_secret())
+    memberships = []
+    for user in (with_totp, without_totp):
+        for role in (Role.ADMIN, Role.LEAD, Role.FUNDER):
+            for demands in (True, False):
+                tenant = TenantFactory(require_mfa_for_admins=demands)
+                memberships.append(MembershipFactory(tenant=tenant, user=user, role=role))
+
+    # when the overview of each is read
+    shown = {
+        entry.membership.pk
+        for user in (with_totp, without_totp)
+        for entry in funder_overview(user=user).tenants
+    }
+
+    # then a membership is on it exactly when portal.access lets it in
+    expected = {m.pk for m in memberships if not membership_needs_mfa(m)}
+    assert shown == expected
+    assert len(expected) == len(memberships) - 1
+
+
+def test_query_count_does_not_grow_with_tenants_that_demand_two_factors():
+    # given an admin with TOTP of 2, then 6, tenants that demand it (each of them shown)
+    admin = UserFactory()
+    TOTP.activate(admin, generate_totp_secret())
+
+    def tenant_with_a_report() -> None:
+        tenant = TenantFactory(require_mfa_for_admins=True)
+        MembershipFactory(tenant=tenant, user=admin, role=Role.ADMIN)
+        done_run(ReportDefinitionFactory(tenant=tenant), figures=summary(1, 1))
+
+    for _n in range(2):
+        tenant_with_a_report()
+    few = overview_queries(admin)
+    for _n in range(4):
+        tenant_with_a_report()
+    many = overview_queries(admin)
+
+    # then all six are shown, for the same number of queries
+    assert len(funder_overview(user=admin).tenants) == 6
+    assert many == few
+
+
+# --- internal reports ---------------------------------------------------------------------------
+
+
+def test_a_funder_sees_no_internal_reports_or_their_figures(tenant_a, tenant_b):
+    # given Sanne, funder of A and lead of B; each tenant has a report for funders and a newer
+    # internal one, with different key figures
+    sanne = UserFactory()
+    MembershipFactory(tenant=tenant_a.tenant, user=sanne, role=Role.FUNDER)
+    MembershipFactory(tenant=tenant_b.tenant, user=sanne, role=Role.LEAD)
+    runs = {}
+    for world, name in ((tenant_a, "A"), (tenant_b, "B")):
+        external = ReportDefinitionFactory(
+            tenant=world.tenant, title=f"Voor financiers {name}", audience="funder"
+        )
+        internal = ReportDefinitionFactory(
+            tenant=world.tenant, title=f"Intern {name}", audience="internal", period_kind="month"
+        )
+        runs[name] = (
+            done_run(external, offset=1, figures=summary(10, 1)),
+            done_run(internal, figures=summary(99999, 9)),
+        )
+
+    # when she opens the overview
+    response = english(sanne).get(OVERVIEW)
+
+    # then in A (funder) only the report for funders and its figures are there; in B (lead)
+    # the internal report is there too, with its newer figures
+    text = response.content.decode().split('<main id="main"')[1]
+    overview = response.context["overview"]
+    assert "Voor financiers A" in text and "Intern A" not in text
+    assert reverse("report_run_download", args=[tenant_a.tenant.slug, runs["A"][1].pk]) not in text
+    assert "Voor financiers B" in text and "Intern B" in text
+    assert [entry.key_run for entry in overview.tenants] == [runs["A"][0], runs["B"][1]]
+    rows = {row.label: [cell.value for cell in row.cells] for row in overview.figure_rows}
+    assert rows["Stage places offered"] == [10, 99999]

@@ -18,11 +18,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from portal.roles import Role
+from reporting.figures import report_figures
 from reporting.models import ReportRun, report_storage
 from reporting.rendering import (
     BASE_URL,
     ResourceRefused,
     StaticFilesFetcher,
+    report_html,
     report_pdf,
     text_colour_on,
 )
@@ -197,7 +199,10 @@ def test_the_pdf_holds_the_figures_of_the_dataset(done_run):
     assert "Co-financing ratio of the planned budget: 25%" in text
     assert "Milestones reached 2 1 +1" in text
     assert "Phone call <5" in text
-    assert "Meeting 7" in text
+    assert "Meeting x" in text  # hidden too: 9 contacts minus 7 meetings would give 2 calls
+    assert "9 contacts were logged" in text
+    assert "Leerlingen bereikt (leerlingen)" in text  # the chart's caption
+    assert "end of period" in text  # the chart's marker
     assert UPDATE_TEXT in reading_order
     assert AUTHOR_NAME not in text
     assert AUTHOR_EMAIL not in text
@@ -276,3 +281,47 @@ def test_a_broken_logo_is_left_out_and_the_report_still_made(tenant_a):
 def test_header_text_is_readable_on_any_brand_colour():
     assert text_colour_on("#01689b") == "#ffffff"
     assert text_colour_on("#ffdd00") == "#1a1a1a"
+
+
+@pytest.mark.django_db
+def test_each_chart_is_a_figure_captioned_with_its_indicator(tenant_a):
+    # given the figures of the known dataset, in English
+    data = known_dataset(tenant_a.tenant, language="en")
+    figures = report_figures(tenant=data.tenant, definition=data.definition, period=data.period)
+    run = ReportRunFactory(tenant=data.tenant, definition=data.definition, figures=figures)
+
+    # when the report's HTML is made
+    html = report_html(tenant=data.tenant, run=run, figures=figures)
+
+    # then the chart is a figure whose caption, above it, names the indicator and its unit,
+    # and its marker is the end of the period, not "today"
+    assert figures["indicators"]["charts"][0]["unit"] == "leerlingen"
+    assert re.search(
+        r'<figure class="chart">\s*<figcaption class="chart__caption">'
+        r"Leerlingen bereikt \(leerlingen\)</figcaption>\s*<svg",
+        html,
+    )
+    svg = figures["indicators"]["charts"][0]["svg"]
+    assert ">end of period</text>" in svg
+    assert ">today</text>" not in svg
+
+
+@pytest.mark.django_db
+def test_the_html_has_the_sections_its_figures_were_built_with(tenant_a):
+    # given figures of a summary-only report, after which the definition gained the updates
+    # and changed language
+    data = known_dataset(tenant_a.tenant, language="en", sections=["summary"])
+    figures = report_figures(tenant=data.tenant, definition=data.definition, period=data.period)
+    data.definition.sections = ["summary", "updates"]
+    data.definition.language = "nl"
+    data.definition.save()
+    run = ReportRunFactory(tenant=data.tenant, definition=data.definition, figures=figures)
+
+    # when the HTML is made from the stored figures
+    html = report_html(tenant=data.tenant, run=run, figures=figures)
+
+    # then it has the summary only, in English
+    assert re.findall(r'id="section-([a-z_]+)"', html) == ["summary"]
+    assert '<html lang="en">' in html
+    assert "Key figures" in html
+    assert UPDATE_TEXT not in html

@@ -14,13 +14,14 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.utils import timezone
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
 
 from portal.models import AuditEvent
 from portal.roles import Role
 from portal.tests.factories import MembershipFactory
 from reporting.models import ReportRun, report_storage
+from reporting.periods import period_containing, previous_period
 from reporting.services import runs as services
 from reporting.tests.factories import ReportDefinitionFactory, ReportRunFactory
 from reporting.tests.known_dataset import Q1, known_dataset
@@ -130,6 +131,86 @@ def test_requesting_twice_makes_one_run_and_queues_it_once(
     assert len(first_callbacks) == 1
     assert len(second_callbacks) == 0
     assert AuditEvent.objects.filter(action="report_run.request").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["month", "quarter", "year"])
+def test_request_refuses_a_period_in_the_distant_past(tenant_a, kind):
+    # given a report of the kind, and the first day of year 1 (a period start of every kind)
+    definition = ReportDefinitionFactory(tenant=tenant_a.tenant, period_kind=kind)
+
+    # when its report is asked for
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.report_run_request(
+            tenant=tenant_a.tenant,
+            actor=None,
+            definition=definition,
+            period_start=datetime.date(1, 1, 1),
+        )
+
+    # then it is refused on the period with a message that says how far back one may go,
+    # and no run is made (the worker would have failed on it)
+    assert refused.value.error_dict["period_start"][0].code == "too_old"
+    assert "Reports go back at most 10 years" in refused.value.message_dict["period_start"][0]
+    assert not ReportRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_request_accepts_periods_up_to_ten_years_back(tenant_a):
+    # given a quarterly report, the first quarter that starts at most 10 years ago and the
+    # quarter before it
+    definition = ReportDefinitionFactory(tenant=tenant_a.tenant)
+    earliest = services.earliest_period_start(timezone.localdate())
+    oldest_allowed = period_containing("quarter", earliest)
+    if oldest_allowed.start < earliest:
+        oldest_allowed = period_containing("quarter", oldest_allowed.end + datetime.timedelta(1))
+    too_old = previous_period("quarter", oldest_allowed)
+
+    # when both are requested
+    run = services.report_run_request(
+        tenant=tenant_a.tenant, actor=None, definition=definition, period_start=oldest_allowed.start
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.report_run_request(
+            tenant=tenant_a.tenant, actor=None, definition=definition, period_start=too_old.start
+        )
+
+    # then the first is made and the second refused
+    assert (run.period_start, run.period_end) == (oldest_allowed.start, oldest_allowed.end)
+    assert refused.value.error_dict["period_start"][0].code == "too_old"
+    assert ReportRun.objects.count() == 1
+
+
+def test_the_earliest_start_is_ten_years_back_also_from_a_leap_day():
+    assert services.earliest_period_start(datetime.date(2026, 5, 17)) == datetime.date(2016, 5, 17)
+    assert services.earliest_period_start(datetime.date(2028, 2, 29)) == datetime.date(2018, 2, 28)
+
+
+@pytest.mark.django_db
+def test_one_run_per_period_is_a_constraint_that_leads_with_the_tenant(tenant_a):
+    # given a run of Q1
+    run = ReportRunFactory(tenant=tenant_a.tenant, period_start=Q1.start, period_end=Q1.end)
+
+    # when the database's unique constraint is read, and a second run of Q1 is inserted
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, ReportRun._meta.db_table)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportRunFactory(
+            tenant=tenant_a.tenant,
+            definition=run.definition,
+            period_start=Q1.start,
+            period_end=Q1.end,
+        )
+
+    # then the constraint is on (tenant, definition, period) and refuses the second run
+    assert constraints["report_run_one_per_period"]["columns"] == [
+        "tenant_id",
+        "definition_id",
+        "period_start",
+        "period_end",
+    ]
+    assert constraints["report_run_one_per_period"]["unique"]
+    assert ReportRun.objects.count() == 1
 
 
 # --- generate ------------------------------------------------------------------------------

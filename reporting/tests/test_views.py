@@ -381,6 +381,41 @@ def test_a_period_that_is_not_finished_is_refused_even_posted_by_hand(tenant_a, 
     assert not ReportRun.objects.exists()
 
 
+@pytest.mark.parametrize("posted", ["0001-01-01", "1999-01-01"])
+def test_a_period_in_the_distant_past_is_refused_with_a_message(tenant_a, client_for, posted):
+    # given a quarterly definition
+    tenant = tenant_a.tenant
+    definition = ReportDefinitionFactory(tenant=tenant)
+
+    # when the start of a quarter long ago is posted by hand
+    response = english(client_for(tenant_a.member(Role.ADMIN))).post(
+        url("report_run_request", tenant, definition.pk), {"period_start": posted}
+    )
+
+    # then the form says how far back reports go, at the period, and no run was made
+    assert response.status_code == 400
+    form = response.context["request_form"]
+    assert "Reports go back at most 10 years" in form.errors["period_start"][0]
+    assert "Reports go back at most 10 years" in response.content.decode()
+    assert not ReportRun.objects.exists()
+
+
+def test_a_period_past_the_calendar_is_refused_not_an_error(tenant_a, client_for):
+    # given a quarterly definition
+    tenant = tenant_a.tenant
+    definition = ReportDefinitionFactory(tenant=tenant)
+
+    # when the last quarter the calendar has is posted (its end would be in year 10000)
+    response = english(client_for(tenant_a.member(Role.ADMIN))).post(
+        url("report_run_request", tenant, definition.pk), {"period_start": "9999-10-01"}
+    )
+
+    # then it is refused like any other wrong period
+    assert response.status_code == 400
+    assert "Choose one of the periods in the list." in response.content.decode()
+    assert not ReportRun.objects.exists()
+
+
 # --- a run's page -----------------------------------------------------------------------------
 
 
@@ -403,6 +438,9 @@ def test_a_queued_run_polls_its_status_and_a_done_one_stops(tenant_a, client_for
     assert 'aria-live="polite"' in page
     assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 2s"' in page
     assert 'hx-trigger="every 2s"' in queued.content.decode()
+    # with a link to refresh that is part of one sentence (one string to translate)
+    refresh = f'<a class="utrecht-link" href="{url("report_run_detail", tenant, run.pk)}">'
+    assert f"{refresh}Refresh this page</a> to see the latest state;" in queued.content.decode()
     assert "Queued" in queued.content.decode()
     assert queued["Cache-Control"] == "no-store"
     assert url("report_run_download", tenant, run.pk) not in queued.content.decode()
@@ -650,3 +688,75 @@ def test_definition_page_query_count_does_not_grow_with_runs(tenant_a, client_fo
     # then the count is the same
     assert ReportRun.objects.filter(definition=definition).count() == 6
     assert many == few
+
+
+# --- internal reports are for the programme office ---------------------------------------------
+
+
+def internal_and_funder_reports(tenant):
+    """An internal report and a report for funders of ``tenant``, each with a done run."""
+    internal = ReportDefinitionFactory(
+        tenant=tenant, title="Intern halfjaaroverzicht", audience=ReportDefinition.Audience.INTERNAL
+    )
+    for_funders = ReportDefinitionFactory(
+        tenant=tenant, title="Rapportage voor de provincie", audience="province"
+    )
+    return (
+        done_run(tenant=tenant, definition=internal),
+        done_run(tenant=tenant, definition=for_funders),
+    )
+
+
+def test_a_funder_does_not_see_internal_reports_on_the_overview(tenant_a, client_for):
+    # given an internal report and one for the province
+    internal_run, province_run = internal_and_funder_reports(tenant_a.tenant)
+    overview = url("report_overview", tenant_a.tenant)
+
+    # when the funder and the lead open the reports
+    funder = client_for(tenant_a.member(Role.FUNDER)).get(overview).content.decode()
+    lead = client_for(tenant_a.member(Role.LEAD)).get(overview).content.decode()
+
+    # then the funder sees the province's report only; the lead sees both
+    assert "Rapportage voor de provincie" in funder
+    assert url("report_run_download", tenant_a.tenant, province_run.pk) in funder
+    assert "Intern halfjaaroverzicht" not in funder
+    assert url("report_run_download", tenant_a.tenant, internal_run.pk) not in funder
+    assert "Intern halfjaaroverzicht" in lead
+    assert url("report_run_download", tenant_a.tenant, internal_run.pk) in lead
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "report_definition_detail",
+        "report_run_detail",
+        "report_run_status",
+        "report_run_download",
+        "report_run_figures_csv",
+        "report_run_figures_xlsx",
+    ],
+)
+def test_an_internal_report_is_not_found_for_a_funder(tenant_a, client_for, name):
+    # given an internal report with a done run, and a report for the province
+    internal_run, province_run = internal_and_funder_reports(tenant_a.tenant)
+
+    def address(run):
+        ids = run.definition_id if name == "report_definition_detail" else run.pk
+        return url(name, tenant_a.tenant, ids)
+
+    # when the funder, the admin and the lead open the page or download
+    funder = client_for(tenant_a.member(Role.FUNDER))
+    admin = client_for(tenant_a.member(Role.ADMIN))
+    lead = client_for(tenant_a.member(Role.LEAD))
+
+    # then the internal one does not exist for the funder (as another tenant's would not),
+    # while the province's report is there for them, and both are for the office
+    assert funder.get(address(internal_run)).status_code == 404
+    assert funder.get(address(province_run)).status_code == 200
+    assert admin.get(address(internal_run)).status_code == 200
+    assert lead.get(address(internal_run)).status_code == 200
+    assert not AuditEvent.objects.filter(
+        action="report_run.download",
+        actor=tenant_a.member(Role.FUNDER).user,
+        target_id=str(internal_run.pk),
+    ).exists()

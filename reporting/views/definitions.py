@@ -39,7 +39,7 @@ def report_overview(request, tenant_slug: str):
     """The partnership's reports, each with its latest run; a link to all of the user's
     reports across partnerships when they see reports in more than one."""
     context = {
-        "definitions": report_definition_list(tenant=request.tenant),
+        "definitions": report_definition_list(tenant=request.tenant, membership=request.membership),
         "can_manage": request.membership.can("reports.manage"),
         "report_tenant_count": report_tenant_count_for_user(user=request.user),
     }
@@ -103,6 +103,7 @@ def report_definition_edit(request, tenant_slug: str, reportdefinition_id: int):
     definition = get_or_404(
         report_definition_get,
         tenant=tenant,
+        membership=request.membership,
         reportdefinition_id=reportdefinition_id,
         with_recipients=True,
     )
@@ -159,10 +160,11 @@ def definition_page(request, definition, *, request_form=None, status: int = 200
 @require_GET
 def report_definition_detail(request, tenant_slug: str, reportdefinition_id: int):
     """A definition's runs with their downloads. Recipients (personal data) are shown only to
-    those who manage reports, never to a funder."""
+    those who manage reports, never to a funder; an internal report is a 404 for a funder."""
     definition = get_or_404(
         report_definition_get,
         tenant=request.tenant,
+        membership=request.membership,
         reportdefinition_id=reportdefinition_id,
         with_recipients=request.membership.can("reports.manage"),
     )

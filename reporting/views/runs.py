@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +21,7 @@ from reporting.periods import Period
 from reporting.selectors import key_figures, report_definition_get, report_run_get
 from reporting.services.runs import report_run_download, report_run_request, report_run_retry
 from reporting.views.definitions import definition_page, get_or_404
+from reporting.views.responses import report_pdf_response
 
 
 @tenant_member_required("reports.manage")
@@ -33,6 +33,7 @@ def report_run_request_view(request, tenant_slug: str, reportdefinition_id: int)
     definition = get_or_404(
         report_definition_get,
         tenant=tenant,
+        membership=request.membership,
         reportdefinition_id=reportdefinition_id,
         with_recipients=True,
     )
@@ -59,8 +60,14 @@ def report_run_request_view(request, tenant_slug: str, reportdefinition_id: int)
 
 
 def _run(request, reportrun_id: int, *, with_figures: bool = False) -> ReportRun:
+    """A run the member may read: another tenant's, or an internal report's for a funder, is
+    a 404."""
     return get_or_404(
-        report_run_get, tenant=request.tenant, reportrun_id=reportrun_id, with_figures=with_figures
+        report_run_get,
+        tenant=request.tenant,
+        membership=request.membership,
+        reportrun_id=reportrun_id,
+        with_figures=with_figures,
     )
 
 
@@ -116,14 +123,7 @@ def report_run_download_view(request, tenant_slug: str, reportrun_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("report_run_detail", tenant_slug=tenant_slug, reportrun_id=run.pk)
-    response = HttpResponse(download.content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=download.filename
-    )
-    response["Content-Length"] = str(len(download.content))
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return report_pdf_response(download)
 
 
 def _figures_export(request, reportrun_id: int, kind: str):
