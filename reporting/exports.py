@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -51,7 +52,8 @@ def _number(value):
 
 def _summary(figures: dict) -> list[Table]:
     period, previous = figures["period"]["label"], figures["previous_period"]["label"]
-    table = Table(_("Key figures"), [_("Figure"), period, previous, _("Change")])
+    change = pgettext("difference between periods", "Change")
+    table = Table(_("Key figures"), [_("Figure"), period, previous, change])
     for row in figures["summary"]["rows"]:
         table.rows.append([row["label"], row["value"], row["previous"], row["change"]])
     return [table]
@@ -118,7 +120,8 @@ def _action_lines(figures: dict) -> list[Table]:
 
 
 def _milestones(figures: dict) -> list[Table]:
-    header = [_("Milestone"), _("Action"), _("Action line"), _("Due"), _("Done")]
+    done = pgettext("milestone column", "Done")
+    header = [_("Milestone"), _("Action"), _("Action line"), _("Due"), done]
     tables = []
     for key, title in (("reached", _("Milestones reached")), ("missed", _("Milestones missed"))):
         table = Table(title, header)

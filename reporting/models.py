@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.querysets import TenantOwned
 
@@ -146,7 +147,7 @@ class ReportRun(TenantOwned):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("report run status", "Done")
         FAILED = "failed", _("Failed")
 
     definition = models.ForeignKey(

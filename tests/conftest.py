@@ -46,6 +46,33 @@ def _world(slug: str, name: str) -> TenantWorld:
     return TenantWorld(tenant=tenant, school=school, company=company, members=members)
 
 
+@pytest.fixture(scope="module")
+def celery_worker_thread():
+    """A real Celery worker for one test module: a thread (solo pool) in this process.
+
+    In this process, so its tasks run with the test settings against the test database. It
+    consumes only the tests' queue (``CELERY_TASK_DEFAULT_QUEUE`` of the test settings), so a
+    development worker on the same broker never takes a test's task. Its tasks use their own
+    database connection and see only what a test committed: tests using it need
+    ``django_db(transaction=True)``. Not named ``celery_worker``, which Celery's pytest plugin
+    defines.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
+
+    from portal.celery import app
+
+    with start_worker(
+        app,
+        perform_ping_check=False,
+        queues=[settings.CELERY_TASK_DEFAULT_QUEUE],
+        concurrency=1,
+        pool="solo",
+        shutdown_timeout=30,
+    ) as running:
+        yield running
+
+
 @pytest.fixture
 def tenant_a(db) -> TenantWorld:
     return _world("verband-a", "Verband A")

@@ -7,7 +7,6 @@ import uuid
 from io import StringIO
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -16,20 +15,6 @@ from portal.celery import app
 from portal.tasks import ping
 
 TEST_QUEUE = settings.CELERY_TASK_DEFAULT_QUEUE
-
-
-@pytest.fixture(scope="module")
-def worker():
-    """One worker thread for this module, consuming the tests' own queue."""
-    with start_worker(
-        app,
-        perform_ping_check=False,
-        queues=[TEST_QUEUE],
-        concurrency=1,
-        pool="solo",
-        shutdown_timeout=30,
-    ) as running:
-        yield running
 
 
 def test_tests_use_a_queue_of_their_own():
@@ -43,9 +28,11 @@ def test_tests_use_a_queue_of_their_own():
     assert route["queue"].name == TEST_QUEUE
 
 
-def test_worker_runs_a_task_through_the_broker(worker):
+def test_worker_runs_a_task_through_the_broker(celery_worker_thread):
     # given a worker that consumes the tests' queue
-    assert {queue.name for queue in worker.consumer.task_consumer.queues} == {TEST_QUEUE}
+    assert {queue.name for queue in celery_worker_thread.consumer.task_consumer.queues} == {
+        TEST_QUEUE
+    }
     payload = uuid.uuid4().hex
 
     # when a task is sent through the broker
@@ -56,7 +43,7 @@ def test_worker_runs_a_task_through_the_broker(worker):
     assert result.successful()
 
 
-def test_celery_ping_command_reaches_the_worker(worker):
+def test_celery_ping_command_reaches_the_worker(celery_worker_thread):
     # given a running worker
     out = StringIO()
 

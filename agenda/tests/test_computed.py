@@ -8,8 +8,6 @@ import time
 from decimal import Decimal
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 
 from agenda import tasks
 from agenda.models import Indicator, Measurement
@@ -106,19 +104,6 @@ def test_the_beat_schedule_names_a_registered_task():
 # --- through a real worker ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def worker():
-    with start_worker(
-        app,
-        perform_ping_check=False,
-        queues=[settings.CELERY_TASK_DEFAULT_QUEUE],
-        concurrency=1,
-        pool="solo",
-        shutdown_timeout=30,
-    ) as running:
-        yield running
-
-
 def wait_for_measurements(count: int, timeout: float = 30) -> list[Measurement]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -130,7 +115,7 @@ def wait_for_measurements(count: int, timeout: float = 30) -> list[Measurement]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_periodic_task_records_every_tenant_through_the_worker(worker):
+def test_the_periodic_task_records_every_tenant_through_the_worker(celery_worker_thread):
     # given two tenants with a computed indicator each and company visits in March
     first, second = TenantFactory(), TenantFactory()
     for tenant, count in ((first, 1), (second, 3)):
@@ -152,7 +137,7 @@ def test_the_periodic_task_records_every_tenant_through_the_worker(worker):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_redelivered_tenant_task_records_nothing_twice(worker):
+def test_a_redelivered_tenant_task_records_nothing_twice(celery_worker_thread):
     # given a tenant with a computed indicator
     tenant = TenantFactory()
     computed(tenant, Indicator.Kind.CUMULATIVE)
@@ -173,6 +158,6 @@ def test_a_redelivered_tenant_task_records_nothing_twice(worker):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_task_for_a_tenant_that_is_gone_does_nothing(worker):
+def test_a_task_for_a_tenant_that_is_gone_does_nothing(celery_worker_thread):
     result = tasks.computed_indicators_record_for_tenant.delay(987654, MARCH_END.isoformat())
     assert result.get(timeout=30) == 0

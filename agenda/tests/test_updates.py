@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -363,23 +361,10 @@ def test_no_reminder_for_an_owner_who_left_the_partnership(tenant_a, owned_actio
     assert reminders_due(tenant=tenant_a.tenant, today=datetime.date(2026, 9, 24)) == []
 
 
-@pytest.fixture(scope="module")
-def worker():
-    from portal.celery import app
-
-    with start_worker(
-        app,
-        perform_ping_check=False,
-        queues=[settings.CELERY_TASK_DEFAULT_QUEUE],
-        concurrency=1,
-        pool="solo",
-        shutdown_timeout=30,
-    ) as running:
-        yield running
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_daily_task_sends_reminders_through_a_real_worker(tenant_a, owned_action, worker):
+def test_the_daily_task_sends_reminders_through_a_real_worker(
+    tenant_a, owned_action, celery_worker_thread
+):
     # given an owner who is due a reminder on 24 September 2026
     mail.outbox.clear()
 

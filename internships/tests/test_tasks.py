@@ -7,8 +7,6 @@ import datetime
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core import mail
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -265,19 +263,6 @@ def test_the_beat_schedule_names_the_four_tasks():
 # --- through a real worker ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def worker():
-    with start_worker(
-        app,
-        perform_ping_check=False,
-        queues=[settings.CELERY_TASK_DEFAULT_QUEUE],
-        concurrency=1,
-        pool="solo",
-        shutdown_timeout=30,
-    ) as running:
-        yield running
-
-
 def wait_until(condition, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -288,7 +273,9 @@ def wait_until(condition, timeout: float = 30) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_sends_the_expiry_reminders_of_each_tenant(worker, tenant_a, tenant_b):
+def test_the_worker_sends_the_expiry_reminders_of_each_tenant(
+    celery_worker_thread, tenant_a, tenant_b
+):
     # given an expiring opportunity in each of two tenants
     mail.outbox = []
     in_a = published(tenant_a, application_deadline=days(7))
@@ -315,7 +302,7 @@ def test_the_worker_sends_the_expiry_reminders_of_each_tenant(worker, tenant_a, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_anonymises_student_data_past_retention(worker, tenant_a):
+def test_the_worker_anonymises_student_data_past_retention(celery_worker_thread, tenant_a):
     # given a placement that ended 13 months ago
     placement = ended_placement(tenant_a, ended_days_ago=400)
 

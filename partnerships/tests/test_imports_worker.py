@@ -7,34 +7,18 @@ from __future__ import annotations
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.db import connection, transaction
 
 from partnerships.models import Contact, ImportJob, Organisation
 from partnerships.services import imports as services
 from partnerships.tasks import import_run
 from partnerships.tests.factories import OrganisationFactory
-from portal.celery import app
 from portal.models import AuditEvent
 from portal.roles import Role
 from portal.tests.factories import MembershipFactory, TenantFactory
 
 LARGE = 10_000
 DEADLINE = 60  # seconds, for checking and committing together
-
-
-@pytest.fixture(scope="module")
-def worker():
-    with start_worker(
-        app,
-        perform_ping_check=False,
-        queues=[settings.CELERY_TASK_DEFAULT_QUEUE],
-        concurrency=1,
-        pool="solo",
-        shutdown_timeout=30,
-    ) as running:
-        yield running
 
 
 def large_file(rows: int) -> bytes:
@@ -61,7 +45,7 @@ def wait_for(job: ImportJob, statuses: set[str], timeout: float) -> ImportJob:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_thousand_rows_are_checked_and_imported_by_the_worker(worker, capsys):
+def test_ten_thousand_rows_are_checked_and_imported_by_the_worker(celery_worker_thread, capsys):
     # given a tenant with some organisations already, and an admin
     tenant = TenantFactory()
     admin = MembershipFactory(tenant=tenant, role=Role.ADMIN).user

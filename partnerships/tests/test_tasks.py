@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
@@ -134,21 +133,8 @@ def test_beat_schedules_the_reminder_daily():
     assert entry["schedule"].hour == {7} and entry["schedule"].minute == {0}
 
 
-@pytest.fixture(scope="module")
-def worker():
-    with start_worker(
-        app,
-        perform_ping_check=False,
-        queues=[settings.CELERY_TASK_DEFAULT_QUEUE],
-        concurrency=1,
-        pool="solo",
-        shutdown_timeout=30,
-    ) as running:
-        yield running
-
-
 @pytest.mark.django_db(transaction=True)
-def test_reminder_task_runs_in_a_real_worker(worker, mailoutbox):
+def test_reminder_task_runs_in_a_real_worker(celery_worker_thread, mailoutbox):
     # given a tenant with an admin and a due agreement
     tenant = TenantFactory()
     admin = MembershipFactory(tenant=tenant, role=Role.ADMIN).user

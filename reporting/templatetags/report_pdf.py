@@ -42,6 +42,13 @@ def report_money(value) -> str:
 
 
 @register.filter
+def report_figure(value, key: str = "") -> str:
+    """A key figure as the reader's locale writes it: money for the spending row
+    (``key == "spent"``), a number otherwise."""
+    return report_money(value) if key == "spent" else report_number(value)
+
+
+@register.filter
 def report_percent(value) -> str:
     number = _decimal(value)
     return EMPTY if number is None else number_format(number, use_l10n=True) + "%"

@@ -10,14 +10,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import empty
 from playwright.sync_api import Page, expect
 
 from agenda.tests.factories import ActionFactory, ActionLineFactory, IndicatorFactory, ThemeFactory
-from portal.celery import app
 from portal.roles import Role
 from portal.tests.factories import MembershipFactory
 from reporting.models import ReportDefinition, ReportRun, report_storage
@@ -30,20 +27,6 @@ from tests.conftest import TenantWorld
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORKER_DEADLINE_MS = 90_000
-
-
-@pytest.fixture(scope="module")
-def worker():
-    """A real Celery worker thread on the tests' queue, against the test database."""
-    with start_worker(
-        app,
-        perform_ping_check=False,
-        queues=[settings.CELERY_TASK_DEFAULT_QUEUE],
-        concurrency=1,
-        pool="solo",
-        shutdown_timeout=30,
-    ) as running:
-        yield running
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +116,7 @@ def test_funder_finds_the_quarterly_report_and_downloads_it(
 
 
 def test_office_requests_a_report_and_watches_the_worker_make_it(
-    page: Page, live_server, log_in, worker, settings, tenant_a: TenantWorld
+    page: Page, live_server, log_in, celery_worker_thread, settings, tenant_a: TenantWorld
 ):
     # given: the quarterly report without any run, and a worker on the queue that takes a
     # few seconds per report (so the page surely sees it unfinished first)
