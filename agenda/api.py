@@ -66,7 +66,7 @@ from agenda.services import updates as update_services
 from partnerships.models import Organisation
 from portal.api.problems import PROBLEM_CONTENT_TYPE
 from portal.api.schema import ProblemSerializer
-from portal.api.views import TenantViewSet
+from portal.api.views import ServiceWriteMixin, TenantViewSet
 
 
 class FiguresAccess:
@@ -89,15 +89,6 @@ def _merged(serializer, instance, fields) -> dict:
     return values
 
 
-class _ServiceWriteMixin:
-    """Create and update through a service: the view validates input with the serializer
-    and answers with the re-read object."""
-
-    def _answer(self, obj, code: int = status.HTTP_200_OK) -> Response:
-        obj = self.get_queryset().get(pk=obj.pk)
-        return Response(self.get_serializer(obj).data, status=code)
-
-
 # --- themes and action lines -----------------------------------------------------------------
 
 
@@ -109,7 +100,7 @@ class _ServiceWriteMixin:
     partial_update=extend_schema(summary="Change some fields of a theme"),
 )
 class ThemeViewSet(
-    _ServiceWriteMixin,
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -125,30 +116,13 @@ class ThemeViewSet(
     ordering_fields = ["position", "title"]
     ordering = ["position", "title", "id"]
 
+    create_service = staticmethod(action_services.theme_create)
+    update_service = staticmethod(action_services.theme_update)
+    update_object_kwarg = "theme"
+    update_fields = ("title", "description", "position")
+
     def get_queryset(self):
         return Theme.objects.for_tenant(self.tenant)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        theme = action_services.theme_create(
-            tenant=self.tenant, actor=request.user, **serializer.validated_data
-        )
-        return self._answer(theme, status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        theme = self.get_object()
-        serializer = self.get_serializer(
-            theme, data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        theme = action_services.theme_update(
-            tenant=self.tenant,
-            actor=request.user,
-            theme=theme,
-            **_merged(serializer, theme, ["title", "description", "position"]),
-        )
-        return self._answer(theme)
 
 
 @extend_schema_view(
@@ -159,7 +133,7 @@ class ThemeViewSet(
     partial_update=extend_schema(summary="Change some fields of an action line"),
 )
 class ActionLineViewSet(
-    _ServiceWriteMixin,
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -175,35 +149,18 @@ class ActionLineViewSet(
     ordering_fields = ["position", "title"]
     ordering = ["theme__position", "position", "title", "id"]
 
+    create_service = staticmethod(action_services.action_line_create)
+    update_service = staticmethod(action_services.action_line_update)
+    update_object_kwarg = "action_line"
+    update_fields = ("theme", "title", "description", "position")
+
     def get_queryset(self):
         return ActionLine.objects.for_tenant(self.tenant)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        line = action_services.action_line_create(
-            tenant=self.tenant, actor=request.user, **serializer.validated_data
-        )
-        return self._answer(line, status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        line = self.get_object()
-        serializer = self.get_serializer(
-            line, data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        line = action_services.action_line_update(
-            tenant=self.tenant,
-            actor=request.user,
-            action_line=line,
-            **_merged(serializer, line, ["theme", "title", "description", "position"]),
-        )
-        return self._answer(line)
 
 
 # --- actions and milestones ------------------------------------------------------------------
 
-ACTION_FIELDS = [
+ACTION_FIELDS = (
     "action_line",
     "title",
     "description",
@@ -215,7 +172,7 @@ ACTION_FIELDS = [
     "priority",
     "starts_on",
     "ends_on",
-]
+)
 
 
 @extend_schema_view(
@@ -226,7 +183,7 @@ ACTION_FIELDS = [
     partial_update=extend_schema(summary="Change some fields of an action"),
 )
 class ActionViewSet(
-    _ServiceWriteMixin,
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -249,6 +206,10 @@ class ActionViewSet(
     }
     ordering_fields = ["priority", "title", "starts_on", "ends_on", "updated_at"]
     ordering = ["priority", "title", "id"]
+    create_service = staticmethod(action_services.action_create)
+    update_service = staticmethod(action_services.action_update)
+    update_object_kwarg = "action"
+    update_fields = ACTION_FIELDS
 
     def get_queryset(self):
         partners = Organisation.objects.for_tenant(self.tenant).only("pk")
@@ -258,26 +219,10 @@ class ActionViewSet(
             .prefetch_related(Prefetch("partners", queryset=partners))
         )
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        action_obj = action_services.action_create(
-            tenant=self.tenant, actor=request.user, **serializer.validated_data
-        )
-        return self._answer(action_obj, status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        action_obj = self.get_object()
-        serializer = self.get_serializer(
-            action_obj, data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        values = _merged(serializer, action_obj, ACTION_FIELDS)
-        values.setdefault("partners", list(action_obj.partners.all()))
-        action_obj = action_services.action_update(
-            tenant=self.tenant, actor=request.user, action=action_obj, **values
-        )
-        return self._answer(action_obj)
+    def update_values(self, serializer) -> dict:
+        values = super().update_values(serializer)
+        values.setdefault("partners", list(serializer.instance.partners.all()))
+        return values
 
 
 @extend_schema_view(
@@ -296,7 +241,6 @@ class ActionViewSet(
     ),
 )
 class MilestoneViewSet(
-    _ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -335,7 +279,9 @@ class MilestoneViewSet(
         milestone = milestone_services.milestone_create(
             tenant=self.tenant, actor=request.user, **serializer.validated_data
         )
-        return self._answer(milestone, status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(self.refetch(milestone)).data, status=status.HTTP_201_CREATED
+        )
 
     def update(self, request, *args, **kwargs):
         milestone = self.get_object()

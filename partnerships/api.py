@@ -44,7 +44,7 @@ from partnerships.services import agreements as agreement_services
 from partnerships.services import contacts as contact_services
 from partnerships.services import interactions as interaction_services
 from partnerships.services import organisations as organisation_services
-from portal.api.views import TenantViewSet
+from portal.api.views import ServiceWriteMixin, TenantViewSet
 
 
 def _refuse_unchanged_fields(instance, values: dict, fields, message: str) -> None:
@@ -375,6 +375,7 @@ class AgreementFilter(django_filters.FilterSet):
     partial_update=extend_schema(summary="Change some fields of an agreement"),
 )
 class AgreementViewSet(
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -387,24 +388,14 @@ class AgreementViewSet(
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilter
     ordering_fields = ["starts_on", "ends_on", "title", "created_at"]
+    create_service = staticmethod(agreement_services.agreement_create)
+    update_service = staticmethod(agreement_services.agreement_update)
+    update_object_kwarg = "agreement"  # the service takes partial updates: no update_fields
 
     def get_queryset(self):
         return agreement_list(tenant=self.tenant)
 
-    def perform_create(self, serializer):
-        agreement = agreement_services.agreement_create(
-            tenant=self.tenant, actor=self.request.user, **serializer.validated_data
-        )
-        serializer.instance = self.refetch(agreement)
-
     def perform_update(self, serializer):
-        agreement = serializer.instance
-        if not can_edit_agreement(self.membership, agreement):
+        if not can_edit_agreement(self.membership, serializer.instance):
             raise PermissionDenied
-        agreement = agreement_services.agreement_update(
-            tenant=self.tenant,
-            actor=self.request.user,
-            agreement=agreement,
-            **serializer.validated_data,
-        )
-        serializer.instance = self.refetch(agreement)
+        super().perform_update(serializer)

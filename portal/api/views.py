@@ -28,7 +28,10 @@ context carries them as ``tenant`` and ``membership``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -171,6 +174,52 @@ class TenantViewSet(GenericViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Accept-Language", "Authorization"])
         return response
+
+
+# Create and update through the app's write services, in DRF's own create and update
+# (validation, 201 / 200, the answer from ``serializer.data``). A resource names its services
+# and what a partial update needs; the answer is the object re-read through ``get_queryset()``
+# (``refetch``), as a GET shows it:
+#
+#     class ThemeViewSet(ServiceWriteMixin, mixins.CreateModelMixin, ..., TenantViewSet):
+#         create_service = staticmethod(action_services.theme_create)
+#         update_service = staticmethod(action_services.theme_update)
+#         update_object_kwarg = "theme"
+#         update_fields = ("title", "description", "position")
+#
+# The services are called as ``create_service(tenant=, actor=, **validated_data)`` and
+# ``update_service(tenant=, actor=, <update_object_kwarg>=instance, **update_values())``;
+# ``staticmethod`` because a function stored on a class would be bound to the view. A resource
+# with a check of its own overrides ``perform_create`` / ``perform_update`` and calls
+# ``super()`` after the check. A comment, not a docstring: drf-spectacular would publish a
+# docstring as the description of every operation of the resources that use the mixin.
+class ServiceWriteMixin:
+    create_service: Callable[..., Model]
+    update_service: Callable[..., Model]
+    update_object_kwarg: str
+    update_fields: tuple[str, ...] = ()
+
+    def perform_create(self, serializer) -> None:
+        created = self.create_service(
+            tenant=self.tenant, actor=self.request.user, **serializer.validated_data
+        )
+        serializer.instance = self.refetch(created)
+
+    def perform_update(self, serializer) -> None:
+        updated = self.update_service(
+            tenant=self.tenant,
+            actor=self.request.user,
+            **{self.update_object_kwarg: serializer.instance},
+            **self.update_values(serializer),
+        )
+        serializer.instance = self.refetch(updated)
+
+    def update_values(self, serializer) -> dict:
+        """The values sent, over the instance's current ``update_fields``: the services
+        take every field, a partial update (PATCH) sends some."""
+        values = {field: getattr(serializer.instance, field) for field in self.update_fields}
+        values.update(serializer.validated_data)
+        return values
 
 
 class PublicTenantViewSet(TenantViewSet):
