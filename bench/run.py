@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # the project, not bench/, so no module here shadows another
@@ -117,12 +117,33 @@ def ensure_wrk() -> str:
     )
 
 
+def ensure_database(url: str) -> None:
+    """Create the database ``url`` names when the server does not have it yet, so that
+    ``DATABASE_URL=.../portal_bench make bench`` works on a fresh server."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if found is None:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as error:
+        raise BenchError(f"cannot reach or create the database {name!r}: {error}") from error
+
+
 @contextmanager
 def bench_database():
     """Yield (DATABASE_URL, a description without credentials)."""
     configured = os.environ.get("DATABASE_URL")
     if configured:
         parts = urlsplit(configured)
+        ensure_database(configured)
         yield configured, f"DATABASE_URL ({parts.hostname or 'socket'}{parts.path})"
         return
     try:
