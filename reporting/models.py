@@ -185,6 +185,9 @@ class ReportRun(TenantOwned):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
+    # When the recipients were told the report is ready (null: not yet; the periodic
+    # dispatch sends what a dead worker or a refusing mail server left unsent).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("report run")

@@ -4,8 +4,10 @@ in the definition's language, with a link to the report's page, which asks for a
 The PDF itself is never attached: a report leaves the portal only to someone who logs in
 and whose role may download it (each download is recorded).
 
-Sent once per run: only the worker that marks the run done sends it (see
-``reporting.services.runs``); a failing mail server is logged and does not undo the run.
+Sent once per run, and not lost: the worker that marks the run done sends it and notes
+``notified_at``; when that worker dies first or the mail server refuses, the periodic
+dispatch sends it later (see ``reporting.services.runs.report_run_notify``). A failing mail
+server never undoes the run.
 """
 
 from __future__ import annotations
@@ -74,14 +76,11 @@ def report_run_done_messages(*, tenant: Tenant, run: ReportRun) -> list[EmailMes
     ]
 
 
-def report_run_done_notify(*, tenant: Tenant, run: ReportRun) -> int:
-    """Send the "report ready" e-mail; returns the number of messages sent."""
-    try:
-        messages = report_run_done_messages(tenant=tenant, run=run)
-        if not messages:
-            return 0
-        with get_connection() as connection:
-            return connection.send_messages(messages) or 0
-    except Exception:
-        logger.exception("The e-mail about report run %s could not be sent", run.pk)
+def report_run_done_send(*, tenant: Tenant, run: ReportRun) -> int:
+    """Send the "report ready" e-mail; returns the number of messages sent. A mail server
+    that refuses raises, so the caller can leave the run marked unsent."""
+    messages = report_run_done_messages(tenant=tenant, run=run)
+    if not messages:
         return 0
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from reporting.services.runs import (
     report_run_generate,
+    report_runs_notify_pending,
     report_runs_requeue_stale,
     report_schedules_dispatch,
 )
@@ -41,8 +42,10 @@ def report_run_generate_task(tenant_id: int, run_id: int) -> str | None:
 
 @shared_task(name="reporting.tasks.report_schedules_dispatch_task", acks_late=True)
 def report_schedules_dispatch_task() -> int:
-    """Every five minutes (celery beat): queue the runs of due schedules, and send runs that
-    have waited too long to the workers again. Returns the number of new runs."""
+    """Every five minutes (celery beat): queue the runs of due schedules, send runs that
+    have waited too long to the workers again, and send the e-mails of done runs that a
+    worker could not send. Returns the number of new runs."""
     runs = report_schedules_dispatch(today=timezone.localdate())
     report_runs_requeue_stale()
+    report_runs_notify_pending()
     return len(runs)

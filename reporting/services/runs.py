@@ -63,6 +63,8 @@ ADVISORY_LOCK_CLASS = 7302  # pg_advisory locks of report runs: (class, run id)
 # broker that cannot redeliver (the embedded filesystem broker), or one that could not be
 # queued at all. Re-sending is harmless (see the module docstring).
 STALE_AFTER = datetime.timedelta(minutes=10)
+# A done run whose e-mail has not gone out after this long is sent by the periodic dispatch.
+NOTIFY_AFTER = datetime.timedelta(minutes=2)
 # How far back a report may be requested: older periods predate any partnership's data, and
 # a date near year 1 would overflow the figures' previous period in the worker.
 MAX_YEARS_BACK = 10
@@ -279,6 +281,54 @@ def report_runs_requeue_stale(*, now: datetime.datetime | None = None) -> list[i
     return [run_id for _tenant_id, run_id in stale]
 
 
+def report_run_notify(*, tenant_id: int, run_id: int) -> int:
+    """Tell a done run's recipients that it is ready, once. The row is locked while the
+    mail goes out and marked ``notified_at`` in the same transaction, so a second caller
+    sends nothing; a mail server that refuses raises and leaves the run unsent for the
+    next dispatch. Returns the number of messages sent."""
+    from reporting.notifications import report_run_done_send
+
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return 0
+    with transaction.atomic():
+        run = (
+            ReportRun.objects.for_tenant(tenant)
+            .select_for_update(skip_locked=True)
+            .select_related("definition")
+            .filter(pk=run_id, status=ReportRun.Status.DONE, notified_at__isnull=True)
+            .first()
+        )
+        if run is None:
+            return 0
+        sent = report_run_done_send(tenant=tenant, run=run)
+        run.notified_at = timezone.now()
+        run.save(update_fields=["notified_at"])
+        return sent
+
+
+def report_runs_notify_pending(*, now: datetime.datetime | None = None) -> list[int]:
+    """Send the e-mail of done runs that have waited more than ``NOTIFY_AFTER`` for it (a
+    worker that died after finishing, a mail server that was down). Returns their ids."""
+    cutoff = (now or timezone.now()) - NOTIFY_AFTER
+    pending = list(
+        ReportRun.objects.unscoped_all_tenants()
+        .filter(status=ReportRun.Status.DONE, notified_at__isnull=True, finished_at__lt=cutoff)
+        .values_list("tenant_id", "pk")
+    )
+    for tenant_id, run_id in pending:
+        _notify_logged(tenant_id=tenant_id, run_id=run_id)
+    return [run_id for _tenant_id, run_id in pending]
+
+
+def _notify_logged(*, tenant_id: int, run_id: int) -> None:
+    try:
+        report_run_notify(tenant_id=tenant_id, run_id=run_id)
+    except Exception:
+        # The run is done and stays so; the periodic dispatch tries the e-mail again.
+        logger.exception("The e-mail about report run %s could not be sent", run_id)
+
+
 def _run_get_or_create(
     *, tenant: Tenant, definition: ReportDefinition, period: Period, requested_by: User | None
 ) -> tuple[ReportRun, bool]:
@@ -429,8 +479,6 @@ def _remove_file(run: ReportRun) -> None:
 
 
 def _finish(*, tenant: Tenant, run: ReportRun, rendered) -> ReportRun:
-    from reporting.notifications import report_run_done_notify
-
     with transaction.atomic():
         current = ReportRun.objects.for_tenant(tenant).select_for_update().get(pk=run.pk)
         if current.status != ReportRun.Status.RUNNING or current.pdf.name != run.pdf.name:
@@ -452,8 +500,9 @@ def _finish(*, tenant: Tenant, run: ReportRun, rendered) -> ReportRun:
             target=run,
             changes={"status": [ReportRun.Status.RUNNING, run.status]},
         )
-        # Only the worker that made the run done sends the e-mail: once, never on redelivery.
-        transaction.on_commit(lambda: report_run_done_notify(tenant=tenant, run=run))
+        # The worker that made the run done sends the e-mail; report_run_notify makes sure
+        # it goes out once, and the periodic dispatch sends it if this worker cannot.
+        transaction.on_commit(lambda: _notify_logged(tenant_id=tenant.pk, run_id=run.pk))
     return run
 
 

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
@@ -254,6 +255,7 @@ def test_generate_stores_the_pdf_and_tells_the_recipients_once(
     assert message.subject.startswith("Report ready: Voortgang Q1, Q1 2026")
     assert settings.SITE_URL in message.body
     assert not message.attachments
+    assert run.notified_at is not None
     assert AuditEvent.objects.filter(action="report_run.done", target_id=str(run.pk)).count() == 1
 
     # when the task is delivered again
@@ -452,6 +454,43 @@ def test_another_tenants_run_is_not_found(tenant_a, tenant_b):
     run = ReportRunFactory(tenant=tenant_b.tenant)
     with pytest.raises(ReportRun.DoesNotExist):
         services.report_run_download(tenant=tenant_a.tenant, actor=None, run=run)
+
+
+class RefusingEmailBackend(BaseEmailBackend):
+    """A mail server that is down: what leaves the machine is the only thing faked here."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+@pytest.mark.django_db
+def test_an_email_the_mail_server_refused_is_sent_by_a_later_dispatch(
+    tenant_a, django_capture_on_commit_callbacks, settings
+):
+    # given a run with an outside recipient, finished while the mail server is down
+    data = known_dataset(tenant_a.tenant, language="en")
+    data.definition.recipient_emails = ["provincie@example.org"]
+    data.definition.save()
+    run = _run_of(data)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_generate(tenant_id=data.tenant.pk, run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ReportRun.Status.DONE
+    assert run.notified_at is None
+    assert not mail.outbox
+
+    # when the mail server is back and the periodic dispatch looks, soon and later
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    soon = services.report_runs_notify_pending(now=run.finished_at + datetime.timedelta(minutes=1))
+    later = services.report_runs_notify_pending(now=run.finished_at + datetime.timedelta(minutes=3))
+    again = services.report_runs_notify_pending(now=run.finished_at + datetime.timedelta(minutes=8))
+
+    # then the e-mail goes out once, after the grace period, and the run is marked notified
+    assert (soon, later, again) == ([], [run.pk], [])
+    assert [message.to for message in mail.outbox] == [["provincie@example.org"]]
+    run.refresh_from_db()
+    assert run.notified_at is not None
 
 
 @pytest.mark.django_db
