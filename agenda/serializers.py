@@ -22,7 +22,7 @@ from agenda.models import (
     Theme,
 )
 from agenda.selectors.indicators import can_see_people
-from agenda.selectors.updates import period_choices, period_of_update, period_parse
+from agenda.selectors.updates import period_choice_parse, period_of_update
 from agenda.services.indicators import BATCH_KEY_MAX_LENGTH, BATCH_MAX_ROWS
 from partnerships.models import Organisation
 from portal.api.fields import TenantPrimaryKeyRelatedField
@@ -350,12 +350,7 @@ class ProgressUpdateCreateSerializer(ProgressUpdateTextSerializer):
     )
 
     def validate_period(self, value: str):
-        keys = {
-            key
-            for _label, choices in period_choices(today=timezone.localdate())
-            for key, _name in choices
-        }
-        period = period_parse(value) if value in keys else None
+        period = period_choice_parse(value, today=timezone.localdate())
         if period is None:
             raise serializers.ValidationError(
                 _("Choose a quarter (2026-Q3) or a month (2026-07) that has begun.")

@@ -8,7 +8,6 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +35,7 @@ class RecipientChoiceField(forms.ModelMultipleChoiceField):
 
 
 class RecipientEmailsField(forms.CharField):
-    """E-mail addresses, one per line; each is checked, doubles are dropped."""
+    """E-mail addresses, one per line, doubles dropped; the service checks each address."""
 
     widget = forms.Textarea(attrs={"rows": 3})
 
@@ -48,22 +47,6 @@ class RecipientEmailsField(forms.CharField):
             if email and email not in emails:
                 emails.append(email)
         return emails
-
-    def validate(self, value: list[str]) -> None:
-        if self.required and not value:
-            raise ValidationError(self.error_messages["required"], code="required")
-        wrong = []
-        for email in value:
-            try:
-                validate_email(email)
-            except ValidationError:
-                wrong.append(email)
-        if wrong:
-            raise ValidationError(
-                _("Not a valid e-mail address: %(emails)s. Put one address on each line."),
-                code="invalid",
-                params={"emails": ", ".join(wrong)},
-            )
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):

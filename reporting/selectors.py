@@ -18,12 +18,12 @@ import functools
 import operator
 from dataclasses import dataclass, field
 
-from allauth.mfa.models import Authenticator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from agenda.models import ActionLine
+from portal.access import memberships_cleared_for_mfa
 from portal.models import Membership, Tenant, User
-from portal.roles import PERMISSIONS, Role
+from portal.roles import PERMISSIONS
 from reporting.models import ReportDefinition, ReportRun
 from reporting.periods import Period
 
@@ -243,20 +243,12 @@ class FunderOverview:
 
 
 def _memberships_reading_reports(*, user: User) -> QuerySet[Membership]:
-    """The user's memberships whose role may see reports and that may be used now.
-
-    Leaves out what ``portal.access.membership_needs_mfa`` holds back on the tenant's own
-    pages: an admin without TOTP in a tenant that demands it. That function asks the
-    database once per membership; here the same rule is one ``Exists`` in the one query, so
-    the overview's query count does not grow with the user's tenants (a test checks that
-    both agree)."""
-    has_totp = Exists(
-        Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP)
-    )
-    return (
-        Membership.objects.unscoped_all_tenants()
-        .filter(user=user, role__in=PERMISSIONS["reports.view"])
-        .exclude(Q(role=Role.ADMIN, tenant__require_mfa_for_admins=True) & ~has_totp)
+    """The user's memberships whose role may see reports and that may be used now (not
+    held back by the tenant's two-factor policy, as on the tenant's own pages)."""
+    return memberships_cleared_for_mfa(
+        Membership.objects.unscoped_all_tenants().filter(
+            user=user, role__in=PERMISSIONS["reports.view"]
+        )
     )
 
 

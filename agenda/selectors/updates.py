@@ -115,6 +115,13 @@ def period_choices(*, today: datetime.date) -> list[tuple[str, list[tuple[str, s
     return groups
 
 
+def period_choice_parse(key: str, *, today: datetime.date) -> Period | None:
+    """The period of ``key`` if it is one of ``period_choices`` (begun, not too far back);
+    None otherwise. For input that does not come through the form's choice field (the API)."""
+    offered = {choice for _label, choices in period_choices(today=today) for choice, _ in choices}
+    return period_parse(key) if key in offered else None
+
+
 # --- the lock ---------------------------------------------------------------------------------
 
 

@@ -39,22 +39,27 @@ def _clean_sections(sections: Iterable[str]) -> list[str]:
 
 
 def _clean_emails(emails: Iterable[str]) -> list[str]:
+    """Tidied (trimmed, lower case, doubles dropped) and checked: every wrong address is
+    named in one message."""
     cleaned: list[str] = []
+    wrong: list[str] = []
     for raw in emails:
         email = raw.strip().lower()
-        if not email:
+        if not email or email in cleaned:
             continue
         try:
             validate_email(email)
         except ValidationError:
-            raise ValidationError(
-                {
-                    "recipient_emails": _("“%(email)s” is not a valid e-mail address.")
-                    % {"email": raw.strip()}
-                }
-            ) from None
-        if email not in cleaned:
+            wrong.append(raw.strip())
+        else:
             cleaned.append(email)
+    if wrong:
+        raise ValidationError(
+            {
+                "recipient_emails": _("Not a valid e-mail address: %(emails)s.")
+                % {"emails": ", ".join(wrong)}
+            }
+        )
     return cleaned
 
 
