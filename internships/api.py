@@ -17,11 +17,9 @@ Who sees what (as on the pages):
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -47,31 +45,11 @@ from internships.serializers import (
 from internships.services import applications as application_services
 from internships.services import opportunities as opportunity_services
 from internships.services import placements as placement_services
+from internships.services.access import own_company, own_organisation, own_school
 from partnerships.models import Organisation, Sector
 from portal.api.views import PublicTenantViewSet, TenantViewSet
 
 PUBLIC_MAX_AGE = 300  # seconds, as the public feed and JSON of the pages
-
-
-def _own_organisation(membership, kind: str) -> Organisation | None:
-    organisation = membership.organisation if membership is not None else None
-    if organisation is None or organisation.kind != kind:
-        return None
-    return organisation
-
-
-def own_company(membership) -> Organisation:
-    company = _own_organisation(membership, Organisation.Kind.COMPANY)
-    if company is None:
-        raise PermissionDenied(_("Your membership is not tied to a company."))
-    return company
-
-
-def own_school(membership) -> Organisation:
-    school = _own_organisation(membership, Organisation.Kind.SCHOOL)
-    if school is None:
-        raise PermissionDenied(_("Your membership is not tied to a school."))
-    return school
 
 
 # --- opportunities ---------------------------------------------------------------------------
@@ -268,11 +246,11 @@ class ApplicationViewSet(
             .annotate(message_count=Count("messages"))
         )
         membership = self.membership
-        if _own_organisation(membership, Organisation.Kind.SCHOOL) and membership.can(
+        if own_organisation(membership, Organisation.Kind.SCHOOL) and membership.can(
             "stages.apply"
         ):
             return applications.filter(school_id=membership.organisation_id)
-        if _own_organisation(membership, Organisation.Kind.COMPANY) and membership.can(
+        if own_organisation(membership, Organisation.Kind.COMPANY) and membership.can(
             "stages.offer"
         ):
             return applications.filter(opportunity__company_id=membership.organisation_id)
@@ -371,11 +349,11 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
             "company_supervisor",
         )
         membership = self.membership
-        if _own_organisation(membership, Organisation.Kind.SCHOOL) and membership.can(
+        if own_organisation(membership, Organisation.Kind.SCHOOL) and membership.can(
             "stages.apply"
         ):
             return placements.filter(school_id=membership.organisation_id)
-        if _own_organisation(membership, Organisation.Kind.COMPANY) and membership.can(
+        if own_organisation(membership, Organisation.Kind.COMPANY) and membership.can(
             "stages.offer"
         ):
             return placements.filter(company_id=membership.organisation_id)

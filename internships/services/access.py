@@ -10,6 +10,30 @@ from partnerships.models import Organisation
 from portal.models import Membership, Tenant, User
 
 
+def own_organisation(membership: Membership | None, kind: str) -> Organisation | None:
+    """The organisation the membership acts for, if it is of ``kind``; None otherwise."""
+    organisation = membership.organisation if membership is not None else None
+    if organisation is None or organisation.kind != kind:
+        return None
+    return organisation
+
+
+def own_company(membership: Membership | None) -> Organisation:
+    """The member's company; PermissionDenied for a membership tied to none."""
+    company = own_organisation(membership, Organisation.Kind.COMPANY)
+    if company is None:
+        raise PermissionDenied(_("Your membership is not tied to a company."))
+    return company
+
+
+def own_school(membership: Membership | None) -> Organisation:
+    """The member's school; PermissionDenied for a membership tied to none."""
+    school = own_organisation(membership, Organisation.Kind.SCHOOL)
+    if school is None:
+        raise PermissionDenied(_("Your membership is not tied to a school."))
+    return school
+
+
 def acting_membership(*, tenant: Tenant, actor: User | None) -> Membership | None:
     if actor is None or not actor.is_authenticated:
         return None

@@ -5,7 +5,7 @@ the own company, so another company's id is a 404, as another tenant's is."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from internships.forms.company import AcceptForm, OpportunityForm, StatusFilterForm
 from internships.models import Application, Opportunity, Placement
 from internships.selectors import company as selectors
+from internships.services import access
 from internships.services import applications as application_services
 from internships.services import opportunities as opportunity_services
 from internships.services import placements as placement_services
@@ -29,10 +30,7 @@ PAGE_SIZE = 25
 
 
 def own_company(request) -> Organisation:
-    organisation = request.membership.organisation
-    if organisation is None or organisation.kind != Organisation.Kind.COMPANY:
-        raise PermissionDenied(_("Your membership is not tied to a company."))
-    return organisation
+    return access.own_company(request.membership)
 
 
 def _opportunity(request, opportunity_id: int) -> Opportunity:

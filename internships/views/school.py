@@ -5,7 +5,7 @@ inside the own school, so another school's id is a 404."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +19,7 @@ from internships.forms.school import ApplicationForm
 from internships.models import Application, Placement
 from internships.selectors import school as selectors
 from internships.selectors.school import open_opportunities
+from internships.services import access
 from internships.services.applications import application_submit, application_withdraw
 from internships.views import conversation
 from partnerships.models import Organisation
@@ -29,10 +30,7 @@ PAGE_SIZE = 20
 
 
 def own_school(request) -> Organisation:
-    organisation = request.membership.organisation
-    if organisation is None or organisation.kind != Organisation.Kind.SCHOOL:
-        raise PermissionDenied(_("Your membership is not tied to a school."))
-    return organisation
+    return access.own_school(request.membership)
 
 
 def _application(request, application_id: int) -> Application:
